@@ -62,3 +62,19 @@ sphinx_gallery_conf = {
 
 warnings.filterwarnings("ignore", category=UserWarning, message="Matplotlib is currently using agg")
 os.environ.setdefault("MPLBACKEND", "agg")
+
+# scikit-learn's inherited methods (score, get_params, set_*_request, ...) carry
+# docstrings that cross-reference scikit-learn's own glossary and labels, which
+# do not exist here and would fail the -W build: document numalg's own members only.
+numpydoc_show_inherited_class_members = False
+
+
+def _skip_foreign_members(app, what, name, obj, skip, options):
+    module = getattr(obj, "__module__", None) or ""
+    if module.startswith("sklearn.") or name.startswith("set_") and name.endswith("_request"):
+        return True
+    return None
+
+
+def setup(app):
+    app.connect("autodoc-skip-member", _skip_foreign_members)
