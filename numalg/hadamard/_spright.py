@@ -296,7 +296,7 @@ def sparse_wht(
         Subsampling groups (C).  Three is the paper's choice.
     bins : int or "auto", default="auto"
         Bins B per group, a power of two ``<= 2**n_bits``.  ``"auto"``: the
-        smallest power of two ``>= sparsity / 1.6``.
+        smallest power of two ``>= max(sparsity / 1.6, min(2 * sparsity, 16))``.
     n_delays : int or "auto", default="auto"
         Delays (offsets) P per group.  ``"noiseless"`` needs ``n_bits + 1``
         (a base and its ``n_bits`` neighbours) and uses the rest as random
@@ -312,7 +312,7 @@ def sparse_wht(
         (only when ``n_bits - b <= 22``).
     extra_groups : int, default=1
         If peeling stalls with unresolved bins, up to this many further
-        groups of ``max(1, B // 4)`` bins are queried and peeling resumes
+        groups of about 4 bins per missing coefficient (at most B) are queried and peeling resumes
         (cheap insurance against the rare stopping sets of the peeling
         decoder).  ``0`` disables it.
     random_state : int, Generator, RandomState or None, default=None
@@ -378,7 +378,10 @@ def sparse_wht(
         noise_sd = check_scalar(noise_sd, "noise_sd", min_val=0.0)
     if isinstance(bins, str):
         check_option(bins, "bins", ("auto",))
-        b = max(0, min(n_bits, math.ceil(math.log2(sparsity / _AUTO_LOAD)) if sparsity > 1 else 0))
+        # About sparsity / 1.6 bins (the 3-group peeling threshold is 1.22),
+        # with more room for small K, where stopping sets are likelier.
+        target = max(sparsity / _AUTO_LOAD, min(2 * sparsity, 16), 1)
+        b = max(0, min(n_bits, math.ceil(math.log2(target))))
     else:
         n_b = check_int(bins, "bins", min_val=1, max_val=1 << n_bits)
         if n_b & (n_b - 1):
@@ -416,7 +419,9 @@ def sparse_wht(
     sd = None
     for attempt in range(extra_groups + 1):
         if attempt > 0:
-            b_extra = max(0, b - 2)
+            # Sized for what is left: about 4 bins per missing coefficient.
+            n_left = max(sparsity - n_found, -(-n_unresolved // len(groups.b)), 1)
+            b_extra = min(b, max(3, math.ceil(math.log2(4 * n_left))))
             groups.add(signal, [b_extra], rng)
             n_samples += P << b_extra
             # Remove what is already known from the new group's bins.
