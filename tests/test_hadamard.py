@@ -116,7 +116,7 @@ def test_tour_row():
     from numalg._tour import run_family
 
     row = run_family("hadamard")
-    assert row.error < 1e-9 and row.time > 0
+    assert row.error < 0.05 and row.time > 0 and row.speedup > 1
 
 
 # --------------------------------------------------------------------------- SPRIGHT
