@@ -412,3 +412,32 @@ def test_estimator_fit_validates():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         SparseWalshHadamard(3, 8, method="noiseless", random_state=0).fit(np.arange(8.0))
+
+
+def test_fwht_nan_in_place_and_overflow():
+    x = np.array([1.0, np.nan, 2.0, 3.0])
+    with pytest.raises(ValueError, match="finite"):
+        fwht(x, out=x)
+    with pytest.raises(ValueError, match="finite"):
+        fwht(np.array([[1.0, 2.0], [np.inf, -np.inf]]))
+    # Huge finite values overflow to IEEE infinities rather than being rejected.
+    y = fwht(np.array([1e308, 1e308]))
+    assert y[0] == np.inf and y[1] == 0.0
+
+
+@pytest.mark.parametrize("k", [0, 1, 2, 3, 4, 9, 11, 12, 14, 15, 18])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_fwht_kernel_levels_against_radix2(k, dtype):
+    # Sizes around the leaf (2^11) and the radix-8 levels, both dtypes, with a scale.
+    rng = np.random.default_rng(k)
+    x = rng.standard_normal(1 << k)
+    y = x.copy()
+    h = 1
+    while h < x.shape[0]:  # plain radix-2 butterflies
+        y = y.reshape(-1, 2, h)
+        y = np.stack((y[:, 0] + y[:, 1], y[:, 0] - y[:, 1]), axis=1)
+        h *= 2
+    y = y.reshape(-1)
+    got = fwht(x.astype(dtype), normalize=True)
+    tol = 1e-12 if dtype == np.float64 else 1e-4
+    np.testing.assert_allclose(got, y / np.sqrt(x.shape[0]), rtol=tol, atol=tol * np.sqrt(k + 1))

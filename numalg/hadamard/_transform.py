@@ -54,18 +54,38 @@ def _transform(x, axis, normalize, out, scale_inverse):
         scale = 1.0 / np.sqrt(n)
     elif scale_inverse:
         scale = 1.0 / n
-    if arr.dtype.kind == "f" and not np.isfinite(arr).all():
-        raise ValueError("x must contain only finite values (no NaN or infinity)")
-    # Work on a C-contiguous (rows, n) copy with the transformed axis last.
-    moved = np.moveaxis(arr, axis, -1)
-    work = np.array(moved, dtype=dtype, order="C", copy=True)
+    last = axis == arr.ndim - 1
+    if out is not None and last and out.flags.c_contiguous:
+        # Transform in ``out`` itself: no temporary (in place when out is x).
+        if out is not arr:
+            np.copyto(out, arr)
+        rows = out.reshape(-1, n)
+        _fwht.fwht_rows(rows, scale)
+        _check_finite(rows, arr if not np.shares_memory(arr, out) else None)
+        return out
+    # Otherwise a C-contiguous (rows, n) copy with the transformed axis last.
+    work = np.array(np.moveaxis(arr, axis, -1), dtype=dtype, order="C", copy=True)
     rows = work.reshape(-1, n)
     _fwht.fwht_rows(rows, scale)
+    _check_finite(rows, arr)
     result = np.moveaxis(work, -1, axis)
     if out is not None:
         np.copyto(out, result)
         return out
-    return result if axis == arr.ndim - 1 else np.ascontiguousarray(result)
+    return result if last else np.ascontiguousarray(result)
+
+
+def _check_finite(rows, original):
+    """Reject NaN/infinity in the input, at the cost of one look per row.
+
+    Entry 0 of each transformed row is the (scaled) sum of the row, which is
+    NaN or infinite whenever an input entry is.  Only then is the input looked
+    at (when it still exists), to tell bad input from an overflow of huge
+    finite values, which is returned as IEEE infinities.
+    """
+    if rows.size and not np.isfinite(rows[:, 0]).all():
+        if original is None or original.dtype.kind != "f" or not np.isfinite(original).all():
+            raise ValueError("x must contain only finite values (no NaN or infinity)")
 
 
 def fwht(x, axis=-1, *, normalize=False, out=None):
@@ -89,7 +109,10 @@ def fwht(x, axis=-1, *, normalize=False, out=None):
         inverse.
     out : ndarray, default=None
         Where to write the result (same shape, and float32 for float32 input,
-        float64 otherwise).  May be ``x`` itself.
+        float64 otherwise).  May be ``x`` itself: a C-contiguous ``out``
+        transformed along its last axis is worked on in place, with no
+        temporary.  If ``x`` holds NaN or infinity a :class:`ValueError` is
+        raised and the content of ``out`` is undefined.
 
     Returns
     -------
