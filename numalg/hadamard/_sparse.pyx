@@ -82,16 +82,37 @@ def walsh_eval(const uint64_t[::1] support, const double[::1] coef,
                const uint64_t[::1] m, double[::1] out):
     """``out[i] = sum_k coef_k (-1)^popcount(m[i] & support_k)``."""
     cdef Py_ssize_t i, t, n_terms = support.shape[0]
-    cdef double acc
+    cdef double acc0, acc1, acc2, acc3
+    cdef uint64_t k, m0, m1, m2, m3
+    cdef double c
+    cdef Py_ssize_t n_points = m.shape[0]
     with nogil:
-        for i in range(m.shape[0]):
-            acc = 0.0
+        # Four points at a time, branch-free (the parities are random bits).
+        i = 0
+        while i + 4 <= n_points:
+            m0 = m[i]
+            m1 = m[i + 1]
+            m2 = m[i + 2]
+            m3 = m[i + 3]
+            acc0 = acc1 = acc2 = acc3 = 0.0
             for t in range(n_terms):
-                if numalg_parity64(m[i] & support[t]):
-                    acc -= coef[t]
-                else:
-                    acc += coef[t]
-            out[i] = acc
+                k = support[t]
+                c = coef[t]
+                acc0 += c * (1 - 2 * numalg_parity64(m0 & k))
+                acc1 += c * (1 - 2 * numalg_parity64(m1 & k))
+                acc2 += c * (1 - 2 * numalg_parity64(m2 & k))
+                acc3 += c * (1 - 2 * numalg_parity64(m3 & k))
+            out[i] = acc0
+            out[i + 1] = acc1
+            out[i + 2] = acc2
+            out[i + 3] = acc3
+            i += 4
+        while i < n_points:
+            acc0 = 0.0
+            for t in range(n_terms):
+                acc0 += coef[t] * (1 - 2 * numalg_parity64(m[i] & support[t]))
+            out[i] = acc0
+            i += 1
 
 
 def subtract_known(double[:, ::1] Y, const uint64_t[::1] cols, int64_t offset,
