@@ -466,7 +466,10 @@ def sparse_wht(
             ConvergenceWarning,
             stacklevel=2,
         )
-    keep = np.abs(found_v[:n_found]) > 0
+    # A coefficient whose estimates cancelled (a multi-ton mistaken for a
+    # single-ton and corrected by later peeling) ends below the detection
+    # level: it is not reported.
+    keep = np.abs(found_v[:n_found]) >= max(float(np.min(min_value)), np.finfo(float).tiny)
     k = found_k[:n_found][keep]
     v = found_v[:n_found][keep]
     order = np.argsort(k)
