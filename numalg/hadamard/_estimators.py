@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.base import BaseEstimator
+from sklearn.metrics import r2_score
+from sklearn.utils import metadata_routing
 from sklearn.utils.validation import check_is_fitted
 
 from .._validation import check_array
@@ -12,7 +14,7 @@ from ._spright import sparse_wht, walsh_expansion
 __all__ = ["SparseWalshHadamard"]
 
 
-class SparseWalshHadamard(RegressorMixin, BaseEstimator):
+class SparseWalshHadamard(BaseEstimator):
     """Learn a sparse pseudo-Boolean function from queries, by SPRIGHT.
 
     ``fit(signal)`` recovers the K-sparse Walsh-Hadamard spectrum of a
@@ -79,6 +81,10 @@ class SparseWalshHadamard(RegressorMixin, BaseEstimator):
     >>> est.predict(np.array([[1] + [0] * 15]))
     array([-1.])
     """
+
+    # ``fit`` takes a callable, not data to route: no set_fit_request etc.
+    __metadata_request__fit = {"signal": metadata_routing.UNUSED}
+    __metadata_request__score = {"sample_weight": metadata_routing.UNUSED}
 
     def __init__(
         self,
@@ -174,6 +180,25 @@ class SparseWalshHadamard(RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self, "coef_")
         return walsh_expansion(self.support_, self.coef_, self._indices(X))
+
+    def score(self, X, y, sample_weight=None):
+        """Coefficient of determination of ``predict(X)`` against ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_points, n_bits) or (n_points,)
+            Points of the Boolean cube or integer indices, as in ``predict``.
+        y : array-like of shape (n_points,)
+            Observed values of the function.
+        sample_weight : array-like of shape (n_points,), default=None
+            Weights.
+
+        Returns
+        -------
+        score : float
+            The R^2 of the prediction.
+        """
+        return float(r2_score(y, self.predict(X), sample_weight=sample_weight))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
