@@ -161,7 +161,7 @@ def test_sparse_wht_noiseless_matches_dense_fwht(data):
     X = np.zeros(1 << n_bits)
     X[k.astype(np.intp)] = v
     x = fwht(X)  # the dense signal: x[m] = sum_k X_k (-1)^popcount(m & k)
-    res = sparse_wht(x, n_bits, K, method="noiseless", extra_groups=3, random_state=seed)
+    res = sparse_wht(x, n_bits, K, method="noiseless", random_state=seed + 1)
     dense = _dense_spectrum(x)
     support = np.flatnonzero(np.abs(dense) > 1e-9 * np.abs(dense).max())
     assert res.converged
@@ -185,6 +185,34 @@ def test_sparse_wht_noisy_recovers_support_at_high_snr(method):
     # With the true noise level given, the same.
     res2 = sparse_wht(_callable(k, v, sd, rng), n_bits, K, method=method, noise_sd=sd, random_state=2)
     np.testing.assert_array_equal(res2.indices, np.sort(k))
+
+
+@settings(max_examples=12)
+@given(st.data())
+def test_sparse_wht_noisy_property_high_snr(data):
+    n_bits = data.draw(st.integers(6, 16), label="n_bits")
+    K = data.draw(st.integers(1, min(1 << (n_bits - 2), 30)), label="K")
+    method = data.draw(st.sampled_from(["nso", "ml"]), label="method")
+    seed = data.draw(st.integers(0, 2**32 - 1), label="seed")
+    rng = np.random.default_rng(seed)
+    k, v = _random_spectrum(rng, n_bits, K)
+    sd = np.sqrt(np.mean(v**2)) * 10 ** (-20 / 20)  # SNR 20 dB
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        res = sparse_wht(_callable(k, v, sd, rng), n_bits, K, method=method, random_state=seed + 1)
+    np.testing.assert_array_equal(res.indices, np.sort(k))
+    np.testing.assert_allclose(res.values, v[np.argsort(k)], atol=6 * sd)
+
+
+def test_sparse_wht_detection_threshold_noiseless():
+    # Relative to the signal's scale, 1e-6 is well above the noiseless
+    # detection level (1e-9 of the RMS sample) and 1e-14 below it.
+    k = np.array([3, 77, 1000, 4095], dtype=np.uint64)
+    v = np.array([1.0, -1.0, 1e-6, -1e-14])
+    res = sparse_wht(_callable(k, v), 12, 4, method="noiseless", random_state=0)
+    assert res.converged
+    np.testing.assert_array_equal(res.indices, k[:3])
+    np.testing.assert_allclose(res.values, v[:3], rtol=1e-6)
 
 
 def test_sparse_wht_noisy_against_dense_spectrum():

@@ -39,7 +39,7 @@ class SparseWalshHadamard(BaseEstimator):
         Delays per group.
     method : {"nso", "ml", "noiseless"}, default="nso"
         Single-ton search (see :func:`sparse_wht`).
-    extra_groups : int, default=1
+    extra_groups : int, default=2
         Extra groups queried when peeling stalls.
     random_state : int, Generator, RandomState or None, default=None
         Seeds the random subsampling design.
@@ -96,7 +96,7 @@ class SparseWalshHadamard(BaseEstimator):
         bins="auto",
         n_delays="auto",
         method="nso",
-        extra_groups=1,
+        extra_groups=2,
         random_state=None,
     ):
         self.n_bits = n_bits

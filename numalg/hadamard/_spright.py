@@ -253,7 +253,7 @@ def sparse_wht(
     bins="auto",
     n_delays="auto",
     method="nso",
-    extra_groups=1,
+    extra_groups=2,
     random_state=None,
 ):
     """Sparse Walsh-Hadamard transform by SPRIGHT, from queries of the signal.
@@ -310,9 +310,9 @@ def sparse_wht(
         several random chains, robust to noise; ``"ml"`` by maximum
         likelihood over all ``2**(n_bits - b)`` indices that hash to the bin
         (only when ``n_bits - b <= 22``).
-    extra_groups : int, default=1
+    extra_groups : int, default=2
         If peeling stalls with unresolved bins, up to this many further
-        groups of about 4 bins per missing coefficient (at most B) are queried and peeling resumes
+        groups of about 8 bins per missing coefficient (at least 16) are queried and peeling resumes
         (cheap insurance against the rare stopping sets of the peeling
         decoder).  ``0`` disables it.
     random_state : int, Generator, RandomState or None, default=None
@@ -409,7 +409,7 @@ def sparse_wht(
     floor_sd = 1e-9 * max(scale, np.finfo(float).tiny)
     code = _METHODS[method]
 
-    capacity = 2 * (n_groups + extra_groups) * (1 << b) + 16
+    capacity = 2 * n_groups * (1 << b) + 16
     found_k = np.zeros(capacity, dtype=np.uint64)
     found_v = np.zeros(capacity, dtype=np.float64)
     n_found = 0
@@ -417,18 +417,26 @@ def sparse_wht(
     rounds = 0
     n_unresolved = 0
     sd = None
+    estimated = noise_sd is None and method != "noiseless"
     for attempt in range(extra_groups + 1):
         if attempt > 0:
-            # Sized for what is left: about 4 bins per missing coefficient.
+            # Sized for what is left: about 8 bins per missing coefficient, at
+            # least 16 (a stopping set is a few coefficients that share bins in
+            # every group, often linearly dependent indices).
             n_left = max(sparsity - n_found, -(-n_unresolved // len(groups.b)), 1)
-            b_extra = min(b, max(3, math.ceil(math.log2(4 * n_left))))
+            b_extra = min(n_bits, max(4, math.ceil(math.log2(8 * n_left))))
             groups.add(signal, [b_extra], rng)
             n_samples += P << b_extra
             # Remove what is already known from the new group's bins.
             _sparse.subtract_known(
-                groups.blocks[-1], np.asarray(groups.cols[-1], dtype=np.uint64), 0, delays, found_k[:n_found], found_v[:n_found],
+                groups.blocks[-1], np.asarray(groups.cols[-1], dtype=np.uint64), 0, delays,
+                found_k[:n_found], found_v[:n_found],
             )
         Y, cols, n_cols, offsets, rinv, null = groups.arrays()
+        if found_k.shape[0] < n_found + Y.shape[0]:  # room for one more per bin
+            grow = n_found + 2 * Y.shape[0]
+            found_k = np.concatenate([found_k, np.zeros(grow, dtype=np.uint64)])
+            found_v = np.concatenate([found_v, np.zeros(grow)])
         if sd is None:
             if noise_sd is not None:
                 sd = max(noise_sd, floor_sd)
@@ -437,18 +445,34 @@ def sparse_wht(
             else:
                 sd = _estimate_noise(Y, cols, n_cols, offsets, delays, n_bits, n_chains, code,
                                      rinv, null, floor_sd)
-        if method == "noiseless" and noise_sd is None:
-            # Exact samples: equality up to rounding, relative to the signal's scale.
-            zero_thr = np.full(len(n_cols), floor_sd**2)
-            single_thr, min_value = zero_thr, np.full(len(n_cols), floor_sd)
-        else:
-            zero_thr, single_thr, min_value = _thresholds(sd, n_cols, P, n_bits, method)
-        per_round = np.zeros(64 * (n_groups + 1) + 64, dtype=np.int64)
-        n_found, r, n_unresolved = _sparse.peel(
-            Y, cols, n_cols, offsets, delays, n_bits, n_chains, code, rinv, null,
-            zero_thr, single_thr, min_value, found_k, found_v, n_found, per_round,
-            per_round.shape[0],
-        )
+
+        def run_peel(Y, sd, n_found):
+            if method == "noiseless" and noise_sd is None:
+                # Exact samples: equality up to rounding, relative to the signal's scale.
+                zero_thr = np.full(len(n_cols), floor_sd**2)
+                thresholds = zero_thr, zero_thr, np.full(len(n_cols), floor_sd)
+            else:
+                thresholds = _thresholds(sd, n_cols, P, n_bits, method)
+            per_round = np.zeros(64 * (n_groups + 1) + 64, dtype=np.int64)
+            out = _sparse.peel(
+                Y, cols, n_cols, offsets, delays, n_bits, n_chains, code, rinv, null,
+                *thresholds, found_k, found_v, n_found, per_round, per_round.shape[0],
+            )
+            return out, per_round, thresholds[2]
+
+        Y0 = Y.copy() if (attempt == 0 and estimated) else None
+        (n_found, r, n_unresolved), per_round, min_value = run_peel(Y, sd, n_found)
+        if Y0 is not None:
+            # The first estimate comes from single-ton fits, which ML biases
+            # low; the residuals after peeling are noise wherever a bin was
+            # resolved.  If they disagree, peel again with the better estimate.
+            sd1 = _residual_noise(Y, n_cols, P, floor_sd)
+            if n_unresolved or abs(sd1 / sd - 1.0) > 0.15:
+                sd = sd1
+                Y = Y0
+                found_k[:] = 0
+                found_v[:] = 0.0
+                (n_found, r, n_unresolved), per_round, min_value = run_peel(Y, sd, 0)
         history.extend(per_round[:r].tolist())
         rounds += r
         # Write the residuals back so that a resumed peeling continues from them.
@@ -511,11 +535,22 @@ def _estimate_noise(Y, cols, n_cols, offsets, delays, n_bits, n_chains, code, ri
     return max(float(np.sqrt(est)), floor_sd)
 
 
+def _residual_noise(Y, n_cols, P, floor_sd):
+    """Noise sd from the residual bin energies after peeling (median, chi-square scaled)."""
+    bins_per_row = np.repeat(1 << n_cols, 1 << n_cols).astype(float)
+    s2 = np.mean(Y * Y, axis=1) * bins_per_row
+    est = np.median(s2) / (chi2.ppf(0.5, P) / P)
+    return max(float(np.sqrt(est)), floor_sd)
+
+
 def _thresholds(sd, n_cols, P, n_bits, method, alpha=1e-6):
     """Per-group energy thresholds: zero-ton, single-ton residual, min |value|."""
     var = sd * sd / (1 << n_cols).astype(float)  # noise variance of a bin observation
-    zero = var * chi2.isf(alpha, P) / P
-    single = var * chi2.isf(alpha, max(P - 1, 1)) / P
+    # Each coefficient peeled from a bin leaves its estimation error, of
+    # variance about var / P per delay: allow for a few of them.
+    peeled = 6.0 / P
+    zero = var * (chi2.isf(alpha, P) / P + peeled)
+    single = var * (chi2.isf(alpha, max(P - 1, 1)) / P + peeled)
     # A zero-ton's fitted value is N(0, var / P); ML maximises over 2^(n-b) candidates.
     n_cand = 2.0 ** (n_bits - n_cols) if method == "ml" else np.ones(len(n_cols))
     z = np.sqrt(2.0 * np.log(2.0 * n_cand / alpha))
