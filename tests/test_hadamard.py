@@ -347,6 +347,7 @@ def _nan_signal(m):
         (_nan_signal, 10, 2, {}, ValueError, "non-finite"),
         (lambda m: np.ones(m.shape[0], dtype=complex), 10, 2, {}, TypeError, "real numbers"),
         (lambda m: np.ones(m.shape[0]), 40, 1, {"method": "ml"}, ValueError, "method='ml' searches"),
+        (lambda m: np.ones(m.shape[0]), 30, 1 << 30, {}, ValueError, "would query the signal"),
     ],
 )
 def test_sparse_wht_bad_input(signal, n_bits, sparsity, kwargs, exc, msg):

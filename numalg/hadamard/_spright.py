@@ -21,6 +21,8 @@ _METHODS = {"noiseless": 0, "nso": 1, "ml": 2}
 _ML_MAX_FREE_BITS = 22
 #: Load (sparsity / bins) of each group chosen by ``bins="auto"``.
 _AUTO_LOAD = 1.6
+#: Queries one call may plan (float64 samples: 2 GiB).
+_MAX_QUERIES = 1 << 28
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
@@ -397,6 +399,13 @@ def sparse_wht(
         raise ValueError(
             f"method='ml' searches 2**(n_bits - log2(bins)) = 2**{n_bits - b} indices per bin; "
             f"use at most {_ML_MAX_FREE_BITS} free bits (more bins or fewer n_bits), or method='nso'"
+        )
+    planned = n_groups * P * (1 << b)
+    if planned > _MAX_QUERIES:
+        raise ValueError(
+            f"sparse_wht would query the signal {planned} times (n_groups * n_delays * bins); "
+            f"at most {_MAX_QUERIES} are allowed: lower sparsity, bins or n_delays, or use the "
+            "dense fwht on all 2**n_bits samples"
         )
     signal = _as_callable(signal, n_bits)
     rng = check_random_state(random_state)
