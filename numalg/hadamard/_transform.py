@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .._validation import check_power_of_two
@@ -47,7 +49,39 @@ def _norm_axis(axis, ndim):
     return axis % ndim
 
 
+_FLOATS = (np.dtype(np.float64), np.dtype(np.float32))
+
+
 def _transform(x, axis, normalize, out, scale_inverse):
+    # Fast path (the common call): a float ndarray transformed along its last,
+    # contiguous axis, with no or a matching C-contiguous out.  Everything is
+    # checked as in the general path, with less Python around the kernel.
+    if (
+        type(x) is np.ndarray
+        and x.dtype in _FLOATS
+        and x.ndim >= 1
+        and (axis == -1 or axis == x.ndim - 1)
+        and x.flags.c_contiguous
+    ):
+        n = x.shape[-1]
+        if n > 0 and not n & (n - 1) and (
+            out is None
+            or (type(out) is np.ndarray and out.shape == x.shape and out.dtype == x.dtype
+                and out.flags.c_contiguous)
+        ):
+            scale = 1.0 / math.sqrt(n) if normalize else (1.0 / n if scale_inverse else 1.0)
+            if out is None:
+                res = x.copy()
+                original = x
+            else:
+                res = out
+                original = None if np.shares_memory(x, out) else x
+                if out is not x:
+                    np.copyto(out, x)
+            rows = res.reshape(-1, n)
+            _fwht.fwht_rows(rows, scale)
+            _check_finite(rows, original)
+            return res
     arr, dtype, axis, n = _prepare(x, axis, out)
     scale = 1.0
     if normalize:
@@ -83,7 +117,11 @@ def _check_finite(rows, original):
     at (when it still exists), to tell bad input from an overflow of huge
     finite values, which is returned as IEEE infinities.
     """
-    if rows.size and not np.isfinite(rows[:, 0]).all():
+    if rows.shape[0] == 1:
+        bad = not math.isfinite(rows[0, 0])
+    else:
+        bad = rows.size and not np.isfinite(rows[:, 0]).all()
+    if bad:
         if original is None or original.dtype.kind != "f" or not np.isfinite(original).all():
             raise ValueError("x must contain only finite values (no NaN or infinity)")
 
