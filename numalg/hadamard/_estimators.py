@@ -122,6 +122,7 @@ class SparseWalshHadamard(BaseEstimator):
         Returns
         -------
         self : SparseWalshHadamard
+            The fitted estimator.
         """
         res = sparse_wht(
             signal,
@@ -177,6 +178,7 @@ class SparseWalshHadamard(BaseEstimator):
         Returns
         -------
         y : ndarray of shape (n_points,)
+            The recovered function at each point.
         """
         check_is_fitted(self, "coef_")
         return walsh_expansion(self.support_, self.coef_, self._indices(X))

@@ -573,12 +573,16 @@ def walsh_expansion(indices, values, m):
     Parameters
     ----------
     indices : array-like of uint64 of shape (n_terms,)
+        The support ``k`` of the expansion (bit ``j`` is variable ``j``).
     values : array-like of float of shape (n_terms,)
+        The coefficients ``X_k``.
     m : array-like of uint64 of shape (n_points,)
+        Where to evaluate.
 
     Returns
     -------
-    ndarray of float64 of shape (n_points,)
+    y : ndarray of float64 of shape (n_points,)
+        The expansion at each point of ``m``.
 
     Examples
     --------

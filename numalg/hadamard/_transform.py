@@ -195,6 +195,7 @@ def ifwht(y, axis=-1, *, normalize=False, out=None):
     Returns
     -------
     x : ndarray
+        The inverse transform, of the same shape as ``y``.
 
     Examples
     --------
