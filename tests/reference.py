@@ -27,6 +27,14 @@ def fwht_dense(x: np.ndarray) -> np.ndarray:
     return x @ hadamard_matrix(x.shape[-1]).T
 
 
+def walsh_signal(support, values, m) -> np.ndarray:
+    """signal(m) = sum_k X_k (-1)^popcount(m & k), term by term with Python integers."""
+    out = []
+    for mi in np.asarray(m, dtype=np.uint64).tolist():
+        out.append(sum(v * (-1) ** bin(int(mi) & int(k)).count("1") for k, v in zip(support, values)))
+    return np.asarray(out, dtype=np.float64)
+
+
 # ------------------------------------------------------------------ hamming ---
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .._validation import check_power_of_two
@@ -47,25 +49,81 @@ def _norm_axis(axis, ndim):
     return axis % ndim
 
 
+_FLOATS = (np.dtype(np.float64), np.dtype(np.float32))
+
+
 def _transform(x, axis, normalize, out, scale_inverse):
+    # Fast path (the common call): a float ndarray transformed along its last,
+    # contiguous axis, with no or a matching C-contiguous out.  Everything is
+    # checked as in the general path, with less Python around the kernel.
+    if (
+        type(x) is np.ndarray
+        and x.dtype in _FLOATS
+        and x.ndim >= 1
+        and (axis == -1 or axis == x.ndim - 1)
+        and x.flags.c_contiguous
+    ):
+        n = x.shape[-1]
+        if n > 0 and not n & (n - 1) and (
+            out is None
+            or (type(out) is np.ndarray and out.shape == x.shape and out.dtype == x.dtype
+                and out.flags.c_contiguous)
+        ):
+            scale = 1.0 / math.sqrt(n) if normalize else (1.0 / n if scale_inverse else 1.0)
+            if out is None:
+                res = x.copy()
+                original = x
+            else:
+                res = out
+                original = None if np.shares_memory(x, out) else x
+                if out is not x:
+                    np.copyto(out, x)
+            rows = res.reshape(-1, n)
+            _fwht.fwht_rows(rows, scale)
+            _check_finite(rows, original)
+            return res
     arr, dtype, axis, n = _prepare(x, axis, out)
     scale = 1.0
     if normalize:
         scale = 1.0 / np.sqrt(n)
     elif scale_inverse:
         scale = 1.0 / n
-    if arr.dtype.kind == "f" and not np.isfinite(arr).all():
-        raise ValueError("x must contain only finite values (no NaN or infinity)")
-    # Work on a C-contiguous (rows, n) copy with the transformed axis last.
-    moved = np.moveaxis(arr, axis, -1)
-    work = np.array(moved, dtype=dtype, order="C", copy=True)
+    last = axis == arr.ndim - 1
+    if out is not None and last and out.flags.c_contiguous:
+        # Transform in ``out`` itself: no temporary (in place when out is x).
+        if out is not arr:
+            np.copyto(out, arr)
+        rows = out.reshape(-1, n)
+        _fwht.fwht_rows(rows, scale)
+        _check_finite(rows, arr if not np.shares_memory(arr, out) else None)
+        return out
+    # Otherwise a C-contiguous (rows, n) copy with the transformed axis last.
+    work = np.array(np.moveaxis(arr, axis, -1), dtype=dtype, order="C", copy=True)
     rows = work.reshape(-1, n)
     _fwht.fwht_rows(rows, scale)
+    _check_finite(rows, arr)
     result = np.moveaxis(work, -1, axis)
     if out is not None:
         np.copyto(out, result)
         return out
-    return result if axis == arr.ndim - 1 else np.ascontiguousarray(result)
+    return result if last else np.ascontiguousarray(result)
+
+
+def _check_finite(rows, original):
+    """Reject NaN/infinity in the input, at the cost of one look per row.
+
+    Entry 0 of each transformed row is the (scaled) sum of the row, which is
+    NaN or infinite whenever an input entry is.  Only then is the input looked
+    at (when it still exists), to tell bad input from an overflow of huge
+    finite values, which is returned as IEEE infinities.
+    """
+    if rows.shape[0] == 1:
+        bad = not math.isfinite(rows[0, 0])
+    else:
+        bad = rows.size and not np.isfinite(rows[:, 0]).all()
+    if bad:
+        if original is None or original.dtype.kind != "f" or not np.isfinite(original).all():
+            raise ValueError("x must contain only finite values (no NaN or infinity)")
 
 
 def fwht(x, axis=-1, *, normalize=False, out=None):
@@ -89,7 +147,10 @@ def fwht(x, axis=-1, *, normalize=False, out=None):
         inverse.
     out : ndarray, default=None
         Where to write the result (same shape, and float32 for float32 input,
-        float64 otherwise).  May be ``x`` itself.
+        float64 otherwise).  May be ``x`` itself: a C-contiguous ``out``
+        transformed along its last axis is worked on in place, with no
+        temporary.  If ``x`` holds NaN or infinity a :class:`ValueError` is
+        raised and the content of ``out`` is undefined.
 
     Returns
     -------
@@ -134,6 +195,7 @@ def ifwht(y, axis=-1, *, normalize=False, out=None):
     Returns
     -------
     x : ndarray
+        The inverse transform, of the same shape as ``y``.
 
     Examples
     --------
