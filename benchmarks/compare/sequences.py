@@ -167,9 +167,15 @@ def table_esma(repeat):
     rows = []
     for prefix in (False, True):
         t, found = timed(lambda: esma_search("e", allow_prefix=prefix), repeat=repeat)
-        rows.append(["e", "yes" if prefix else "no", len(found), t, 43.7])
+        wall = float("inf")
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            esma_search("e", allow_prefix=prefix)
+            wall = min(wall, time.perf_counter() - t0)
+        rows.append(["e", "yes" if prefix else "no", len(found), t, wall, 43.7])
     print_table(
-        ["constant", "prefixes", "distinct values", "numalg [s]", "authors' code [s] (reported, not run)"],
+        ["constant", "prefixes", "distinct values", "numalg CPU [s]", "numalg wall [s]",
+         "authors' code [s] (reported, not run)"],
         rows,
         title="ESMA on e: lhs degree 1, coefficients in [-2, 2], sign periods 1-2, depth 105",
     )
@@ -190,7 +196,7 @@ def main(argv=None):
         table_constants(200)
         table_esma(repeat=1)
     else:
-        table_modular([500, 1000, 2000, 6000, 10000, 30000, 100000], galois_max=10000,
+        table_modular([500, 1000, 2000, 6000, 10000, 30000, 100000], galois_max=100000,
                       flint_max=100000)
         table_rational([40, 80, 160, 500, 1000, 2000], sympy_max=160)
         table_constants(400)

@@ -82,9 +82,7 @@ def _lhs_text(num, den, var: str, latex: bool = False) -> str:
         return rf"\frac{{{n}}}{{{d}}}"
     if not _is_monomial(num):
         n = f"({n})"
-    if not _is_monomial(den) or (den[0] == 0 and any(den[1:]) and abs(sum(den)) != 1 and False):
-        d = f"({d})"
-    elif any(den[1:]) and abs([c for c in den if c][0]) != 1:
+    if not _is_monomial(den) or (any(den[1:]) and abs([c for c in den if c][0]) != 1):
         d = f"({d})"
     return f"{n}/{d}"
 
