@@ -6,6 +6,7 @@ from fractions import Fraction
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.utils import metadata_routing
 from sklearn.utils.validation import check_is_fitted
 
 from .._validation import check_int
@@ -63,6 +64,10 @@ class LinearRecurrence(BaseEstimator):
     >>> model.predict(3)
     [34, 55, 89]
     """
+
+    # ``seq`` and ``n_terms`` play the role of X: not routed metadata (no set_*_request).
+    __metadata_request__fit = {"seq": metadata_routing.UNUSED}
+    __metadata_request__predict = {"n_terms": metadata_routing.UNUSED}
 
     def __init__(self, *, modulus=None, allow_prefix=True):
         self.modulus = modulus
