@@ -345,6 +345,8 @@ def test_esma_targets_on_e(esma_e):
     assert len(no_prefix) >= 13
     assert all(not c.prefix for c in no_prefix)
     assert len(esma_e) >= 83
+    # a value with a prefix-free formula keeps that one when prefixes are allowed
+    assert sum(1 for c in esma_e if not c.prefix) == len(no_prefix)
     lhs = {(c.lhs, c.signs) for c in no_prefix}
     assert ("e/(e - 1)", (1, -1)) in lhs
     values = [c.value for c in esma_e]

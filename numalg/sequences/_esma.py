@@ -484,12 +484,12 @@ def _process(items, c_ints, depth, verify_terms, verify_digits, allow_prefix, li
     L1, d1 = _bm.berlekamp_massey_mod_batch(S1, np.uint64(_P1))
     L2, d2 = _bm.berlekamp_massey_mod_batch(S2, np.uint64(_P2))
     threshold = depth // 4
-    found = []
-    done = set()
+    # Massey-approved candidates per left-hand side; the prefix-free ones (then
+    # the shortest prefix, then the first sign pattern) are verified first and
+    # the first verified one is kept: one conjecture per value.
+    candidates = {}
     for r in range(len(seqs)):
         P, Q, pat = meta[r]
-        if (P, Q) in done:
-            continue
         L, deg = int(L1[r]), int(d1[r])
         if L != int(L2[r]) or deg != int(d2[r]):
             continue
@@ -498,15 +498,20 @@ def _process(items, c_ints, depth, verify_terms, verify_digits, allow_prefix, li
         k = L - deg
         if k and (not allow_prefix or 2 * L > depth):
             continue
-        terms = seqs[r]
-        tail = terms[k:]
-        N, polys = _recover_polynomials(tail, deg)
-        recurrence = _lift_recurrence(tail, deg)
-        conj = _verify(P, Q, pat, terms[:k], N, polys, recurrence, tail, intervals[(P, Q)],
-                       depth, verify_terms, verify_digits, name, var, latex_name, deg)
-        if conj is not None:
-            done.add((P, Q))
-            found.append(conj)
+        candidates.setdefault((P, Q), []).append((k, r, deg))
+    found = []
+    for (P, Q), cands in candidates.items():
+        for k, r, deg in sorted(cands):
+            pat = meta[r][2]
+            terms = seqs[r]
+            tail = terms[k:]
+            N, polys = _recover_polynomials(tail, deg)
+            recurrence = _lift_recurrence(tail, deg)
+            conj = _verify(P, Q, pat, terms[:k], N, polys, recurrence, tail, intervals[(P, Q)],
+                           depth, verify_terms, verify_digits, name, var, latex_name, deg)
+            if conj is not None:
+                found.append(conj)
+                break
     return found
 
 
