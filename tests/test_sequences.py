@@ -289,6 +289,10 @@ def test_cf_inputs_agree():
     assert continued_fraction("3.14159265358979323846264338327950288419716939937510", 25) == ref
     assert continued_fraction(3.141592653589793, 10) == ref[:10]
     assert continued_fraction(7, 5) == [7]
+    # one ulp of the working precision, not of mpmath's trailing-zero-stripped mantissa
+    with mpmath.workdps(30):
+        with pytest.raises(ValueError, match="determines only 1 certified"):
+            continued_fraction(mpmath.mpf("0.5"), 3)
     # a float is exact to one ulp: math.pi determines ~ 16 terms, not more
     with pytest.raises(ValueError, match="determines only"):
         continued_fraction(3.141592653589793, 40)

@@ -80,6 +80,24 @@ def _mpf_to_rational(m) -> tuple[int, int, int]:
     return man, 1 << (-exp), 1
 
 
+def _ulp_interval(mpf_tuple, prec: int) -> tuple[int, int, int]:
+    """[x - ulp, x + ulp] for a binary number of ``prec`` bits (mpmath strips
+    trailing zero bits of the mantissa, so the ulp comes from the precision)."""
+    sign, man, exp, bc = mpf_tuple
+    if man == 0:
+        # zero: no scale information; one ulp of 1.0 at this precision
+        return -1, 1, 1 << prec
+    e_ulp = exp + bc - prec  # exponent of the last bit of a prec-bit mantissa
+    e_ulp = min(e_ulp, exp)
+    if sign:
+        man = -man
+    shift = exp - e_ulp  # >= 0
+    n = man << shift
+    if e_ulp >= 0:
+        return (n - 1) << e_ulp, (n + 1) << e_ulp, 1
+    return n - 1, n + 1, 1 << (-e_ulp)
+
+
 def _interval_from_ivmpf(v) -> tuple[int, int, int]:
     a, b = v._mpi_
     if a[1] == 0 and a[2] != 0 or b[1] == 0 and b[2] != 0:  # inf / nan endpoints
@@ -164,15 +182,15 @@ class _Source:
                 self.fixed = _decimal_interval(key)
                 self.label = f"x={x!r}"
         elif isinstance(x, mpmath.mpf):
-            n, d, u = _mpf_to_rational(x)
-            self.fixed = (n - u, n + u, d)
-            self.label = f"x (an mpf of {mpmath.mp.prec}-bit working precision)"
+            if not mpmath.isfinite(x):
+                raise ValueError(f"{name} must be finite, got {x}")
+            self.fixed = _ulp_interval(x._mpf_, mpmath.mp.prec)
+            self.label = f"x (an mpf at {mpmath.mp.prec}-bit working precision)"
         elif isinstance(x, (float, np.floating)):
             if not math.isfinite(x):
                 raise ValueError(f"{name} must be finite, got {x}")
-            n, d, u = _mpf_to_rational(mpmath.mpf(float(x)))
-            self.fixed = (n - u, n + u, d)
-            self.label = f"x (a float, 53 bits)"
+            self.fixed = _ulp_interval(mpmath.mpf(float(x))._mpf_, 53)
+            self.label = "x (a float, 53 bits)"
         elif isinstance(x, mpmath.ctx_iv.ivmpf if hasattr(mpmath, "ctx_iv") else ()):
             self.fixed = _interval_from_ivmpf(x)
         elif callable(x):
@@ -272,8 +290,9 @@ def continued_fraction(x, n_terms, *, signs=None, digits=None) -> list[int]:
         of one unit of its last digit either way (``"3.14"`` is
         ``[3.13, 3.15]``).  A string naming a constant of ``CONSTANTS``
         (``"e"``, ``"pi"``, ``"e^2"``, ``"tan1"``, ...) is evaluated with
-        interval arithmetic (``mpmath.iv``).  An ``mpmath.mpf`` (or a float)
-        is taken as exact to one unit in its last place.  A callable
+        interval arithmetic (``mpmath.iv``).  An ``mpmath.mpf`` is taken as
+        exact to one unit in the last place of the current working precision
+        (``mpmath.mp.prec`` bits; 53 bits for a float).  A callable
         ``digits -> mpmath.mpf`` must return a value within ``10**-digits``
         of the number (it is called inside ``mpmath.workdps(digits + 10)``).
     n_terms : int
