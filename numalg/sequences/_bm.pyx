@@ -61,7 +61,7 @@ cdef extern from *:
        vectorises (pmuludq); the sequence is read from a reversed copy so that
        both operands of the dot product run forwards. */
     #include <stdint.h>
-    #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+    #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__GLIBC__)
     /* an AVX2 clone picked at load time where the CPU has it (ifunc) */
     #define NUMALG_VEC __attribute__((optimize("O3"), target_clones("avx2", "default")))
     #elif defined(__GNUC__) && !defined(__clang__)
