@@ -51,3 +51,82 @@ def walsh_signal(support, values, m) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- sequences ---
+
+
+def _solve_consistent(rows, rhs, inv, sub, mul, is_zero):
+    """Gauss-Jordan on an augmented system; a solution (free unknowns 0) or None."""
+    n_rows = len(rows)
+    n_cols = len(rows[0]) if rows else 0
+    A = [list(r) + [b] for r, b in zip(rows, rhs)]
+    pivots = []
+    r = 0
+    for c in range(n_cols):
+        piv = next((i for i in range(r, n_rows) if not is_zero(A[i][c])), None)
+        if piv is None:
+            continue
+        A[r], A[piv] = A[piv], A[r]
+        f = inv(A[r][c])
+        A[r] = [mul(v, f) for v in A[r]]
+        for i in range(n_rows):
+            if i != r and not is_zero(A[i][c]):
+                g = A[i][c]
+                A[i] = [sub(a, mul(g, b)) for a, b in zip(A[i], A[r])]
+        pivots.append(c)
+        r += 1
+    if any(not is_zero(A[i][n_cols]) for i in range(r, n_rows)):
+        return None
+    x = [A[0][0] * 0 if A else 0] * n_cols
+    for i, c in enumerate(pivots):
+        x[c] = A[i][n_cols]
+    return x
+
+
+def shortest_recurrence(seq, modulus=None):
+    """Linear complexity and connection polynomial by Gaussian elimination.
+
+    For L = 0, 1, ...: is there (c_1..c_L) with s_n = -sum_i c_i s_{n-i} for all
+    n >= L?  Over the rationals with Fractions, over GF(p) with ints mod p.
+    Returns (L, [1, c_1, ..., c_L]) for the smallest such L.
+    """
+    from fractions import Fraction
+
+    if modulus is None:
+        s = [Fraction(v) for v in seq]
+        ops = dict(inv=lambda a: 1 / a, sub=lambda a, b: a - b, mul=lambda a, b: a * b,
+                   is_zero=lambda a: a == 0)
+        neg = lambda a: -a  # noqa: E731
+    else:
+        p = modulus
+        s = [int(v) % p for v in seq]
+        ops = dict(inv=lambda a: pow(a, p - 2, p), sub=lambda a, b: (a - b) % p,
+                   mul=lambda a, b: (a * b) % p, is_zero=lambda a: a % p == 0)
+        neg = lambda a: (-a) % p  # noqa: E731
+    N = len(s)
+    for L in range(0, N + 1):
+        if L == 0:
+            if all(v == 0 for v in s):
+                return 0, [1]
+            continue
+        rows = [[s[n - i] for i in range(1, L + 1)] for n in range(L, N)]
+        rhs = [neg(s[n]) for n in range(L, N)]
+        if not rows:
+            return L, [1] + [0] * L
+        x = _solve_consistent(rows, rhs, **ops)
+        if x is not None:
+            return L, [1] + list(x)
+    return N, [1] + [0] * N
+
+
+def simple_cf_of_fraction(x):
+    """The simple continued fraction of a Fraction, by the textbook Euclid loop."""
+    from fractions import Fraction
+
+    x = Fraction(x)
+    out = []
+    while True:
+        a = x.numerator // x.denominator
+        out.append(a)
+        r = x - a
+        if r == 0:
+            return out
+        x = 1 / r
