@@ -88,10 +88,15 @@ class _TsallisState:
         eta = self.c / np.sqrt(self.t + 1)
         return tsallis_inf_distribution(self.cum / self.scale(), eta)
 
+    baseline = False
+
     def update(self, arm, loss, prob):
+        # reduced-variance estimate: shift by the running mean before weighting
+        # (adds the same constant to every arm in expectation)
+        base = self.loss_sum / self.t if (self.baseline and self.t) else 0.0
         self.t += 1
         self.loss_sum += loss
-        self.cum[arm] += loss / prob
+        self.cum[arm] += (loss - base) / prob
 
 
 class _BanditBase(BaseEstimator):
@@ -156,6 +161,11 @@ class _BanditBase(BaseEstimator):
 
 
 class BanditSOR(_BanditBase):
+    _beta = 0.3
+    _gamma = 0.3
+    _gpow = 2.0 / 3.0
+    _hmin = 0.6
+
     """Learn SOR's relaxation parameter online with a multi-armed bandit.
 
     For each system of a sequence, :meth:`solve` draws ``omega`` from a grid,
@@ -268,7 +278,7 @@ class BanditSOR(_BanditBase):
         K = self.omegas_.size
         t = self._state.t
         scale = max(self._sums.sum() / max(t, 1), 1e-12)
-        h = max(0.6, 3.0 / np.sqrt(1.0 + t / 40.0))  # bandwidth in grid steps
+        h = max(self._hmin, 3.0 / np.sqrt(1.0 + t / 40.0))  # bandwidth in grid steps
         idx = np.arange(K)
         W = np.exp(-0.5 * ((idx[:, None] - idx[None, :]) / h) ** 2)
         n_eff = W @ self._counts
@@ -287,9 +297,9 @@ class BanditSOR(_BanditBase):
             return q
         t = self._state.t
         mean, n_eff, sigma = self._smoothed()
-        lcb = mean - sigma * np.sqrt(2.0 * np.log(t + 1.0) / np.maximum(n_eff, 1e-3))
+        lcb = mean - self._beta * sigma * np.sqrt(2.0 * np.log(t + 1.0) / np.maximum(n_eff, 1e-3))
         greedy = int(np.argmin(lcb))
-        gamma = min(0.5, 1.0 / np.sqrt(t))
+        gamma = min(0.5, self._gamma / t ** self._gpow)
         p = gamma * q
         p[greedy] += 1.0 - gamma
         return p
@@ -385,7 +395,7 @@ class ContextualBanditSOR(_BanditBase):
     tol : float, default=1e-8
     max_iter : int, default=None
     learning_rate : "auto" or float, default="auto"
-        ``c`` in ``eta_t`` (ChebCB: ``c sqrt(K t)``, "auto" is 1; binned:
+        ``c`` in ``eta_t`` (ChebCB: ``c sqrt(K t)``, "auto" is 30; binned:
         Tsallis-INF's ``c / sqrt(t)``, "auto" is 2).
     random_state : int, Generator or None, default=None
 
@@ -522,7 +532,7 @@ class ContextualBanditSOR(_BanditBase):
         t = len(self._iters)
         yhat = self._features(self._scaled(context))[0] @ self._theta().T
         star = int(np.argmin(yhat))
-        c = 1.0 if self.learning_rate == "auto" else float(self.learning_rate)
+        c = 30.0 if self.learning_rate == "auto" else float(self.learning_rate)
         eta = c * np.sqrt(K * (t + 1))
         p = 1.0 / (K + eta * (yhat - yhat[star]))
         p[star] = 0.0

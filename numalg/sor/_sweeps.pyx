@@ -48,26 +48,44 @@ cdef inline double _residual_norm(const index_t[::1] indptr, const index_t[::1] 
 cdef inline void _forward(const index_t[::1] indptr, const index_t[::1] indices,
                           const double[::1] data, const double[::1] diag,
                           const double[::1] b, double[::1] x, double omega) noexcept nogil:
-    cdef Py_ssize_t n = b.shape[0], i, k
+    cdef Py_ssize_t n = b.shape[0], i, k, start, end
+    cdef const index_t* ip = &indptr[0]
+    cdef const index_t* ix = &indices[0]
+    cdef const double* av = &data[0]
+    cdef const double* dg = &diag[0]
+    cdef const double* bv = &b[0]
+    cdef double* xv = &x[0]
     cdef double s
+    end = ip[0]
     for i in range(n):
-        s = b[i]
-        for k in range(indptr[i], indptr[i + 1]):
-            s -= data[k] * x[indices[k]]
-        x[i] += omega * s / diag[i]
+        start = end
+        end = ip[i + 1]
+        s = bv[i]
+        for k in range(start, end):
+            s -= av[k] * xv[ix[k]]
+        xv[i] += omega * s / dg[i]
 
 
 cdef inline void _backward(const index_t[::1] indptr, const index_t[::1] indices,
                            const double[::1] data, const double[::1] diag,
                            const double[::1] b, double[::1] x, double omega) noexcept nogil:
-    cdef Py_ssize_t n = b.shape[0], i, k
+    cdef Py_ssize_t n = b.shape[0], i, k, start, end
+    cdef const index_t* ip = &indptr[0]
+    cdef const index_t* ix = &indices[0]
+    cdef const double* av = &data[0]
+    cdef const double* dg = &diag[0]
+    cdef const double* bv = &b[0]
+    cdef double* xv = &x[0]
     cdef double s
     i = n - 1
+    start = ip[n]
     while i >= 0:
-        s = b[i]
-        for k in range(indptr[i], indptr[i + 1]):
-            s -= data[k] * x[indices[k]]
-        x[i] += omega * s / diag[i]
+        end = start
+        start = ip[i]
+        s = bv[i]
+        for k in range(start, end):
+            s -= av[k] * xv[ix[k]]
+        xv[i] += omega * s / dg[i]
         i -= 1
 
 
@@ -90,21 +108,32 @@ cdef inline double _forward_fused(const index_t[::1] indptr, const index_t[::1] 
                                   const double[::1] b, double[::1] x, double[::1] prev,
                                   double[::1] lower, double omega) noexcept nogil:
     """Forward sweep x^k -> x^{k+1}; returns ||b - A x^k||^2 (needs `lower` of sweep k)."""
-    cdef Py_ssize_t n = b.shape[0], i, k
+    cdef Py_ssize_t n = b.shape[0], i, k, d, end
+    cdef const index_t* ip = &indptr[0]
+    cdef const index_t* ix = &indices[0]
+    cdef const index_t* dp = &dpos[0]
+    cdef const double* av = &data[0]
+    cdef const double* dg = &diag[0]
+    cdef const double* bv = &b[0]
+    cdef double* xv = &x[0]
+    cdef double* pv = &prev[0]
+    cdef double* lv = &lower[0]
     cdef double lo, up, xi, res, nrm = 0.0
     for i in range(n):
         lo = 0.0
         up = 0.0
-        for k in range(indptr[i], dpos[i]):
-            lo += data[k] * x[indices[k]]
-        for k in range(dpos[i] + 1, indptr[i + 1]):
-            up += data[k] * x[indices[k]]
-        xi = x[i]
-        prev[i] = xi
-        res = b[i] - lower[i] - diag[i] * xi - up
-        nrm += res * res
-        lower[i] = lo
-        x[i] = xi + omega * (b[i] - lo - up - diag[i] * xi) / diag[i]
+        d = dp[i]
+        end = ip[i + 1]
+        for k in range(ip[i], d):
+            lo += av[k] * xv[ix[k]]
+        for k in range(d + 1, end):
+            up += av[k] * xv[ix[k]]
+        xi = xv[i]
+        pv[i] = xi
+        res = bv[i] - dg[i] * xi - up
+        lv[i], lo = lo, res - lv[i]   # lo <- r_i(x^k); lower[i] <- new lower part
+        nrm += lo * lo
+        xv[i] = xi + omega * (res - lv[i]) / dg[i]
     return nrm
 
 
@@ -114,22 +143,33 @@ cdef inline double _backward_fused(const index_t[::1] indptr, const index_t[::1]
                                    const double[::1] b, double[::1] x, double[::1] prev,
                                    double[::1] upper, double omega) noexcept nogil:
     """Backward sweep x^k -> x^{k+1}; returns ||b - A x^k||^2 (needs `upper` of sweep k)."""
-    cdef Py_ssize_t n = b.shape[0], i, k
+    cdef Py_ssize_t n = b.shape[0], i, k, d, start
+    cdef const index_t* ip = &indptr[0]
+    cdef const index_t* ix = &indices[0]
+    cdef const index_t* dp = &dpos[0]
+    cdef const double* av = &data[0]
+    cdef const double* dg = &diag[0]
+    cdef const double* bv = &b[0]
+    cdef double* xv = &x[0]
+    cdef double* pv = &prev[0]
+    cdef double* uv = &upper[0]
     cdef double lo, up, xi, res, nrm = 0.0
     i = n - 1
     while i >= 0:
         lo = 0.0
         up = 0.0
-        for k in range(indptr[i], dpos[i]):
-            lo += data[k] * x[indices[k]]
-        for k in range(dpos[i] + 1, indptr[i + 1]):
-            up += data[k] * x[indices[k]]
-        xi = x[i]
-        prev[i] = xi
-        res = b[i] - upper[i] - diag[i] * xi - lo
-        nrm += res * res
-        upper[i] = up
-        x[i] = xi + omega * (b[i] - lo - up - diag[i] * xi) / diag[i]
+        d = dp[i]
+        start = ip[i]
+        for k in range(start, d):
+            lo += av[k] * xv[ix[k]]
+        for k in range(d + 1, ip[i + 1]):
+            up += av[k] * xv[ix[k]]
+        xi = xv[i]
+        pv[i] = xi
+        res = bv[i] - dg[i] * xi - lo
+        uv[i], up = up, res - uv[i]   # up <- r_i(x^k); upper[i] <- new upper part
+        nrm += up * up
+        xv[i] = xi + omega * (res - uv[i]) / dg[i]
         i -= 1
     return nrm
 
