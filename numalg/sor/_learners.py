@@ -297,6 +297,7 @@ class BanditSOR(_BanditBase):
             return q
         t = self._state.t
         mean, n_eff, sigma = self._smoothed()
+        self._last_mean = mean
         lcb = mean - self._beta * sigma * np.sqrt(2.0 * np.log(t + 1.0) / np.maximum(n_eff, 1e-3))
         greedy = int(np.argmin(lcb))
         gamma = min(0.5, self._gamma / t ** self._gpow)
@@ -361,7 +362,7 @@ class BanditSOR(_BanditBase):
         self.weights_ = self._state.cum / self._state.scale()
         self.probabilities_ = self._next_distribution()
         if self.strategy == "structured":
-            mean, _, _ = self._smoothed()
+            mean = self._last_mean
             self.best_omega_ = float(self.omegas_[int(np.argmin(mean))])
         else:
             self.best_omega_ = float(self.omegas_[int(np.argmin(self.weights_))])

@@ -52,9 +52,17 @@ class _System:
     __slots__ = ("A", "n", "indptr", "indices", "data", "diag", "dpos")
 
     def __init__(self, A, name="A"):
-        A = check_matrix(A, name, sparse_format="csr", square=True)
-        if not sp.issparse(A):
-            A = sp.csr_array(A)
+        if (
+            sp.issparse(A) and A.format == "csr" and A.dtype == np.float64
+            and A.shape[0] == A.shape[1] and A.shape[0] > 0 and A.has_canonical_format
+        ):
+            # fast path for the common case (a sequence of CSR systems): no copy
+            if not np.isfinite(A.data).all():
+                raise ValueError(f"{name} must contain only finite values (no NaN or infinity)")
+        else:
+            A = check_matrix(A, name, sparse_format="csr", square=True)
+            if not sp.issparse(A):
+                A = sp.csr_array(A)
         n = A.shape[0]
         itype = np.int32 if max(A.nnz, n) < 2**31 - 1 else np.int64
         self.A = A

@@ -257,27 +257,35 @@ def sor_solve(const index_t[::1] indptr, const index_t[::1] indices, const doubl
 
 cdef inline void _ssor_apply(const index_t[::1] indptr, const index_t[::1] indices,
                              const double[::1] data, const index_t[::1] dpos,
-                             const double[::1] diag, const double[::1] r, double[::1] z,
+                             const double[::1] wdinv, const double[::1] r, double[::1] z,
                              double omega) noexcept nogil:
     """z = M^{-1} r with M = (D + w L) D^{-1} (D + w U) / (w (2 - w)).
 
     Forward solve (D + w L) y = w (2 - w) r, then (D + w U) z = D y backward:
     z_i = y_i - w (sum_{j > i} a_ij z_j) / a_ii.  L and U are read in place
-    from the rows of A (column indices sorted, dpos[i] = position of a_ii).
+    from the rows of A (column indices sorted, dpos[i] = position of a_ii);
+    wdinv[i] = omega / a_ii.
     """
-    cdef Py_ssize_t n = r.shape[0], i, k
-    cdef double s, c = omega * (2.0 - omega)
+    cdef Py_ssize_t n = r.shape[0], i, k, d
+    cdef const index_t* ip = &indptr[0]
+    cdef const index_t* ix = &indices[0]
+    cdef const index_t* dp = &dpos[0]
+    cdef const double* av = &data[0]
+    cdef const double* wd = &wdinv[0]
+    cdef const double* rv = &r[0]
+    cdef double* zv = &z[0]
+    cdef double s, c = (2.0 - omega)
     for i in range(n):
-        s = c * r[i]
-        for k in range(indptr[i], dpos[i]):
-            s -= omega * data[k] * z[indices[k]]
-        z[i] = s / diag[i]
+        s = c * rv[i]
+        for k in range(ip[i], dp[i]):
+            s -= av[k] * zv[ix[k]]
+        zv[i] = s * wd[i]
     i = n - 1
     while i >= 0:
         s = 0.0
-        for k in range(dpos[i] + 1, indptr[i + 1]):
-            s += data[k] * z[indices[k]]
-        z[i] -= omega * s / diag[i]
+        for k in range(dp[i] + 1, ip[i + 1]):
+            s += av[k] * zv[ix[k]]
+        zv[i] -= s * wd[i]
         i -= 1
 
 
@@ -285,8 +293,12 @@ def ssor_apply(const index_t[::1] indptr, const index_t[::1] indices, const doub
                const index_t[::1] dpos, const double[::1] diag, const double[::1] r,
                double[::1] z, double omega):
     """Apply the SSOR preconditioner's inverse: z = M^{-1} r."""
+    cdef Py_ssize_t i
+    cdef double[::1] wd = r.copy()
+    for i in range(r.shape[0]):
+        wd[i] = omega / diag[i]
     with nogil:
-        _ssor_apply(indptr, indices, data, dpos, diag, r, z, omega)
+        _ssor_apply(indptr, indices, data, dpos, wd, r, z, omega)
 
 
 def ssor_pcg(const index_t[::1] indptr, const index_t[::1] indices, const double[::1] data,
@@ -304,10 +316,21 @@ def ssor_pcg(const index_t[::1] indptr, const index_t[::1] indices, const double
     cdef double[::1] z = x.copy()
     cdef double[::1] p = x.copy()
     cdef double[::1] q = x.copy()
+    cdef double[::1] wd = x.copy()
     cdef double nrm, rz, rz_new, pq, alpha, beta, s
     cdef int status = 1
     cdef bint run = True
+    cdef const index_t* ip = &indptr[0]
+    cdef const index_t* ix = &indices[0]
+    cdef const double* av = &data[0]
+    cdef double* xv = &x[0]
+    cdef double* rv = &r[0]
+    cdef double* zv = &z[0]
+    cdef double* pv = &p[0]
+    cdef double* qv = &q[0]
     with nogil:
+        for i in range(n):
+            wd[i] = omega / diag[i]
         nrm = _residual_norm(indptr, indices, data, b, x, r)
         history[0] = nrm
         rz = 0.0
@@ -317,38 +340,38 @@ def ssor_pcg(const index_t[::1] indptr, const index_t[::1] indices, const double
         elif max_iter == 0 or nrm != nrm:
             run = False
         if run:
-            _ssor_apply(indptr, indices, data, dpos, diag, r, z, omega)
+            _ssor_apply(indptr, indices, data, dpos, wd, r, z, omega)
             rz = _dot(r, z, n)
             if not rz > 0.0:
                 status = 2
                 run = False
             for i in range(n):
-                p[i] = z[i]
+                pv[i] = zv[i]
         while run and it < max_iter:
             # q = A p
             pq = 0.0
             for i in range(n):
                 s = 0.0
-                for k in range(indptr[i], indptr[i + 1]):
-                    s += data[k] * p[indices[k]]
-                q[i] = s
-                pq += p[i] * s
+                for k in range(ip[i], ip[i + 1]):
+                    s += av[k] * pv[ix[k]]
+                qv[i] = s
+                pq += pv[i] * s
             if not pq > 0.0:
                 status = 2
                 break
             alpha = rz / pq
             nrm = 0.0
             for i in range(n):
-                x[i] += alpha * p[i]
-                r[i] -= alpha * q[i]
-                nrm += r[i] * r[i]
+                xv[i] += alpha * pv[i]
+                rv[i] -= alpha * qv[i]
+                nrm += rv[i] * rv[i]
             nrm = sqrt(nrm)
             it += 1
             history[it] = nrm
             if nrm <= tol_abs:
                 status = 0
                 break
-            _ssor_apply(indptr, indices, data, dpos, diag, r, z, omega)
+            _ssor_apply(indptr, indices, data, dpos, wd, r, z, omega)
             rz_new = _dot(r, z, n)
             if not rz_new > 0.0:
                 status = 2
@@ -356,7 +379,7 @@ def ssor_pcg(const index_t[::1] indptr, const index_t[::1] indices, const double
             beta = rz_new / rz
             rz = rz_new
             for i in range(n):
-                p[i] = z[i] + beta * p[i]
+                pv[i] = zv[i] + beta * pv[i]
     return it, nrm, status
 
 
