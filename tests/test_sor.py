@@ -445,3 +445,19 @@ def test_tour():
     row = run_family("sor")
     assert row.family == "sor"
     assert row.error < 1e-6
+
+
+def test_history_before_solve_raises():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError, match="solve"):
+        BanditSOR().history_
+    with pytest.raises(NotFittedError, match="solve"):
+        ContextualBanditSOR().history_
+
+
+def test_learners_are_not_listed_as_estimators():
+    import numalg
+
+    names = [name for name, _ in numalg.all_estimators()]
+    assert "BanditSOR" not in names and "ContextualBanditSOR" not in names
