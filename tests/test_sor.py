@@ -140,8 +140,9 @@ def test_ssor_preconditioner_matches_dense(rng):
     A = _random_dd(rng, 15, symmetric=True)
     r = rng.standard_normal(15)
     z = np.empty(15)
-    dpos = np.empty(15, dtype=A.indptr.dtype)
-    _sweeps.diagonal_positions(A.indptr, A.indices, dpos)
+    dpos, diag = np.empty(15, dtype=A.indptr.dtype), np.empty(15)
+    assert _sweeps.diagonal_positions(A.indptr, A.indices, A.data, dpos, diag) == -1
+    np.testing.assert_array_equal(diag, A.diagonal())
     _sweeps.ssor_apply(A.indptr, A.indices, A.data, dpos, A.diagonal(), r, z, 1.4)
     np.testing.assert_allclose(z, np.linalg.solve(ssor_preconditioner_dense(A.toarray(), 1.4), r), rtol=1e-10)
 

@@ -15,6 +15,7 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
 from .._validation import check_array, check_int, check_option, check_random_state, check_scalar
+from . import _sweeps
 from ._solvers import _check_rhs, _sor_system, _ssor_cg_system, _System
 
 __all__ = ["BanditSOR", "ContextualBanditSOR", "tsallis_inf_distribution"]
@@ -22,7 +23,7 @@ __all__ = ["BanditSOR", "ContextualBanditSOR", "tsallis_inf_distribution"]
 _DEFAULT_GRID = (1.0, 1.95, 20)
 
 
-def tsallis_inf_distribution(losses, eta, *, n_newton=50):
+def tsallis_inf_distribution(losses, eta):
     """FTRL with the 1/2-Tsallis regulariser: ``p_i = 4 / (eta (L_i - x))^2``.
 
     ``p = argmin_p <p, L> - (4 / eta) sum_i sqrt(p_i)`` over the simplex; the
@@ -43,18 +44,16 @@ def tsallis_inf_distribution(losses, eta, *, n_newton=50):
     p : ndarray of shape (K,)
         Probabilities summing to one.
     """
-    L = np.asarray(losses, dtype=np.float64)
-    L = L - L.min()
-    x = -2.0 / eta  # the best arm alone has p = 1 here, so sum(p) >= 1
-    for _ in range(n_newton):
-        w = 2.0 / (eta * (L - x))  # sqrt(p)
-        p = w * w
-        s = p.sum()
-        if s - 1.0 <= 1e-13:
-            break
-        x -= (s - 1.0) / (eta * np.sum(p * w))
-    p = 4.0 / (eta * (L - x)) ** 2
-    return p / p.sum()
+    L = np.ascontiguousarray(losses, dtype=np.float64)
+    p = np.empty_like(L)
+    _sweeps.tsallis_probabilities(L - L.min(), float(eta), p)
+    return p
+
+
+def _draw(rng, p):
+    """Inverse-CDF draw of an index from the distribution p."""
+    c = np.cumsum(p)
+    return min(int(np.searchsorted(c, rng.random() * c[-1], side="right")), p.size - 1)
 
 
 def _default_grid(omegas):
@@ -322,7 +321,7 @@ class BanditSOR(_BanditBase):
         if not hasattr(self, "omegas_"):
             self._init_state()
         p = self.probabilities_
-        arm = int(self._rng.choice(p.size, p=p))
+        arm = _draw(self._rng, p)
         omega = float(self.omegas_[arm])
         res = self._solve_with(A, b, x0, omega)
         self.update(arm, res.n_iter, prob=p[arm])
@@ -562,7 +561,7 @@ class ContextualBanditSOR(_BanditBase):
         context = check_scalar(context, "context")
         self._update_range(context)
         p = self._distribution(context)
-        arm = int(self._rng.choice(p.size, p=p))
+        arm = _draw(self._rng, p)
         omega = float(self.omegas_[arm])
         res = self._solve_with(A, b, x0, omega)
         self.probabilities_ = p

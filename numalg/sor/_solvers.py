@@ -71,24 +71,28 @@ class _System:
         self.indices = np.ascontiguousarray(A.indices, dtype=itype)
         self.data = np.ascontiguousarray(A.data, dtype=np.float64)
         self.dpos = np.empty(n, dtype=itype)
-        _sweeps.diagonal_positions(self.indptr, self.indices, self.dpos)
-        diag = np.where(self.dpos >= 0, self.data[np.maximum(self.dpos, 0)] if self.data.size else 0.0, 0.0)
-        zero = np.flatnonzero(diag == 0)
-        if zero.size:
+        diag = np.empty(n)
+        if self.data.size:
+            _sweeps.diagonal_positions(self.indptr, self.indices, self.data, self.dpos, diag)
+        else:
+            diag[:] = 0.0
+        if not diag.all():
+            zero = np.flatnonzero(diag == 0)
             raise ValueError(
                 f"{name} must have a non-zero diagonal; found {zero.size} zero diagonal "
                 f"entr{'y' if zero.size == 1 else 'ies'} (first at row {int(zero[0])})"
             )
-        self.diag = np.ascontiguousarray(diag, dtype=np.float64)
+        self.diag = diag
 
     def check_spd(self, name="A"):
         """Cheap necessary checks for SPD: symmetric values, positive diagonal."""
-        if np.any(self.diag <= 0):
+        dmin = self.diag.min()
+        if not dmin > 0:
             i = int(np.flatnonzero(self.diag <= 0)[0])
             raise ValueError(
                 f"{name} must be symmetric positive definite; diagonal entry {i} is {self.diag[i]:g} <= 0"
             )
-        scale = float(np.max(np.abs(self.data)))
+        scale = float(self.diag.max())  # |a_ij| <= max a_ii when A is SPD
         asym = _sweeps.max_asymmetry(self.indptr, self.indices, self.data, self.dpos)
         if asym > 1e-10 * scale:
             raise ValueError(

@@ -393,8 +393,10 @@ def residual_norm(const index_t[::1] indptr, const index_t[::1] indices, const d
     return nrm
 
 
-def diagonal_positions(const index_t[::1] indptr, const index_t[::1] indices, index_t[::1] dpos):
-    """dpos[i] = position of a_ii in row i (sorted indices); -1 when absent.
+def diagonal_positions(const index_t[::1] indptr, const index_t[::1] indices,
+                       const double[::1] data, index_t[::1] dpos, double[::1] diag):
+    """dpos[i] = position of a_ii in row i (sorted indices), -1 when absent;
+    diag[i] = a_ii (0 when absent).
 
     Also checks that the column indices of every row are strictly increasing;
     returns the first row where they are not, or -1.
@@ -404,11 +406,13 @@ def diagonal_positions(const index_t[::1] indptr, const index_t[::1] indices, in
     with nogil:
         for i in range(n):
             dpos[i] = -1
+            diag[i] = 0.0
             for k in range(indptr[i], indptr[i + 1]):
                 if k > indptr[i] and indices[k] <= indices[k - 1] and bad < 0:
                     bad = i
                 if indices[k] == i:
                     dpos[i] = k
+                    diag[i] = data[k]
     return bad
 
 
@@ -450,3 +454,38 @@ def max_asymmetry(const index_t[::1] indptr, const index_t[::1] indices, const d
                     if d > worst:
                         worst = d
     return worst
+
+
+def tsallis_probabilities(const double[::1] losses, double eta, double[::1] p):
+    """1/2-Tsallis FTRL: p_i = 4 / (eta (L_i - x))^2 with sum p = 1, by Newton on x.
+
+    Started at x = min L - 2 / eta (where sum p >= 1); the sum is increasing
+    and convex in x < min L, so the Newton iterates decrease monotonically to
+    the root.  Returns the number of Newton steps.
+    """
+    cdef Py_ssize_t K = losses.shape[0], i, it = 0
+    cdef double lmin = losses[0], x, w, s, ds, total
+    for i in range(K):
+        if losses[i] < lmin:
+            lmin = losses[i]
+    x = lmin - 2.0 / eta
+    with nogil:
+        while it < 100:
+            s = 0.0
+            ds = 0.0
+            for i in range(K):
+                w = 2.0 / (eta * (losses[i] - x))
+                s += w * w
+                ds += w * w * w
+            if s - 1.0 <= 1e-14:
+                break
+            x -= (s - 1.0) / (eta * ds)
+            it += 1
+        total = 0.0
+        for i in range(K):
+            w = 2.0 / (eta * (losses[i] - x))
+            p[i] = w * w
+            total += p[i]
+        for i in range(K):
+            p[i] /= total
+    return it
