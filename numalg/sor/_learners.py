@@ -160,10 +160,13 @@ class _BanditBase(BaseEstimator):
 
 
 class BanditSOR(_BanditBase):
+    # structured strategy: LCB width factor, Tsallis mixing weight gamma t^-gpow,
+    # smallest kernel bandwidth (grid steps), moving-average rate of the cost level
     _beta = 0.3
     _gamma = 0.3
     _gpow = 2.0 / 3.0
     _hmin = 0.6
+    _ema = 0.02
 
     """Learn SOR's relaxation parameter online with a multi-armed bandit.
 
@@ -178,8 +181,11 @@ class BanditSOR(_BanditBase):
     ``"structured"`` exploits that the expected iteration count is a smooth,
     unimodal function of omega: it plays the minimiser of a lower confidence
     bound on a kernel-smoothed estimate of the mean cost over the grid (so
-    an observation informs neighbouring arms), mixed with the Tsallis-INF
-    distribution with weight ``min(1/2, 1/sqrt(t))``.  Tsallis-INF is
+    an observation informs neighbouring arms; the bandwidth shrinks as data
+    accumulate), mixed with the Tsallis-INF distribution with weight
+    ``0.3 t^(-2/3)``.  Each cost enters the model relative to a slow moving
+    average of recent costs, so that an arm tried while the systems were easy
+    (a drifting sequence) does not look better than it is.  Tsallis-INF is
     updated with the actual sampling probabilities, so its estimates stay
     unbiased.
 
@@ -268,6 +274,7 @@ class BanditSOR(_BanditBase):
         self._counts = np.zeros(K)
         self._sums = np.zeros(K)
         self._sumsq = np.zeros(K)
+        self._level = 0.0
         self.weights_ = np.zeros(K)
         self.probabilities_ = self._next_distribution()
 
@@ -354,9 +361,15 @@ class BanditSOR(_BanditBase):
         prob = float(self.probabilities_[arm]) if prob is None else float(prob)
         loss = max(n_iter - 1.0, 0.0)
         self._state.update(arm, loss, prob)
+        # the structured model sees each cost relative to the recent level
+        # (an exponential moving average), so that an arm tried while the
+        # systems were easy does not look better than it is
+        level = self._level if self._level > 0 else max(loss, 1.0)
+        rel = loss / level
+        self._level = (1 - self._ema) * level + self._ema * max(loss, 1e-3)
         self._counts[arm] += 1
-        self._sums[arm] += loss
-        self._sumsq[arm] += loss * loss
+        self._sums[arm] += rel
+        self._sumsq[arm] += rel * rel
         self._record(self.omegas_[arm], n_iter)
         self.weights_ = self._state.cum / self._state.scale()
         self.probabilities_ = self._next_distribution()
