@@ -275,6 +275,7 @@ class BanditSOR(_BanditBase):
         self._sums = np.zeros(K)
         self._sumsq = np.zeros(K)
         self._level = 0.0
+        self._kernels = {}
         self.weights_ = np.zeros(K)
         self.probabilities_ = self._next_distribution()
 
@@ -284,9 +285,11 @@ class BanditSOR(_BanditBase):
         K = self.omegas_.size
         t = self._state.t
         scale = max(self._sums.sum() / max(t, 1), 1e-12)
-        h = max(self._hmin, 3.0 / np.sqrt(1.0 + t / 40.0))  # bandwidth in grid steps
-        idx = np.arange(K)
-        W = np.exp(-0.5 * ((idx[:, None] - idx[None, :]) / h) ** 2)
+        h = round(max(self._hmin, 3.0 / np.sqrt(1.0 + t / 40.0)), 2)  # bandwidth in grid steps
+        W = self._kernels.get(h)
+        if W is None:
+            idx = np.arange(K)
+            W = self._kernels[h] = np.exp(-0.5 * ((idx[:, None] - idx[None, :]) / h) ** 2)
         n_eff = W @ self._counts
         mean = (W @ self._sums) / np.maximum(n_eff, 1e-12) / scale
         pulled = self._counts > 0
@@ -359,6 +362,7 @@ class BanditSOR(_BanditBase):
         arm = check_int(arm, "arm", min_val=0, max_val=self.omegas_.size - 1)
         n_iter = check_int(n_iter, "n_iter", min_val=0)
         prob = float(self.probabilities_[arm]) if prob is None else float(prob)
+        prob = max(prob, 1e-12)  # an arm played off-policy must not divide by zero
         loss = max(n_iter - 1.0, 0.0)
         self._state.update(arm, loss, prob)
         # the structured model sees each cost relative to the recent level
@@ -481,6 +485,7 @@ class ContextualBanditSOR(_BanditBase):
         if self.method == "chebcb":
             m = self.degree + 1
             self._G = np.zeros((K, m, m))
+            self._theta_raw = np.zeros((K, m))
             self._h = np.zeros((K, m))
             self._loss_sum = 0.0
             self.weights_ = np.zeros((K, m))
@@ -495,12 +500,24 @@ class ContextualBanditSOR(_BanditBase):
         return float(np.clip(2.0 * (context - lo) / (hi - lo) - 1.0, -1.0, 1.0)) if hi > lo else 0.0
 
     def _features(self, z):
-        return np.polynomial.chebyshev.chebvander(np.atleast_1d(z), self.degree)
+        """Chebyshev features T_0..T_degree of scalar(s) z, shape (len(z), degree + 1)."""
+        z = np.atleast_1d(np.asarray(z, dtype=np.float64))
+        F = np.empty((z.size, self.degree + 1))
+        F[:, 0] = 1.0
+        if self.degree >= 1:
+            F[:, 1] = z
+        for k in range(2, self.degree + 1):
+            F[:, k] = 2.0 * z * F[:, k - 1] - F[:, k - 2]
+        return F
+
+    def _solve_arm(self, a):
+        m = self._h.shape[1]
+        self._theta_raw[a] = np.linalg.solve(self._G[a] + 1e-3 * np.eye(m), self._h[a])
 
     def _refit_all(self):
-        K, m = self._h.shape
         self._G[:] = 0.0
         self._h[:] = 0.0
+        self._theta_raw[:] = 0.0
         if not self._arms:
             return
         arms = np.asarray(self._arms)
@@ -511,13 +528,12 @@ class ContextualBanditSOR(_BanditBase):
             sel = arms == a
             self._G[a] = F[sel].T @ F[sel]
             self._h[a] = F[sel].T @ y[sel]
+            self._solve_arm(a)
 
     def _theta(self):
-        K, m = self._h.shape
+        """Ridge coefficients (lambda = 1e-3) of each arm, on costs over their running mean."""
         scale = max(self._loss_sum / max(len(self._iters), 1), 1e-12) if self._iters else 1.0
-        lam = 1e-3
-        theta = np.linalg.solve(self._G + lam * np.eye(m)[None], self._h[..., None])[..., 0]
-        return theta / scale
+        return self._theta_raw / scale
 
     def _update_range(self, context):
         if self.context_range is not None:
@@ -595,6 +611,7 @@ class ContextualBanditSOR(_BanditBase):
             f = self._features(self._scaled(context))[0]
             self._G[arm] += np.outer(f, f)
             self._h[arm] += f * loss
+            self._solve_arm(arm)
             self._loss_sum += loss
             self.weights_ = self._theta()
             self.best_omega_ = float(self.omegas_[int(np.argmin(f @ self.weights_.T))])
