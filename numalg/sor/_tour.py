@@ -10,10 +10,10 @@ from ._learners import BanditSOR
 from ._solvers import ssor_cg
 from .problems import HeatEquation2D
 
-_NX = 50
-_STEPS = 300
+_NX = 40
+_STEPS = 250
 _T0 = 0.45
-_FIXED = (1.0, 1.2, 1.4, 1.5, 1.6, 1.7, 1.8, 1.9)
+_FIXED = (1.0, 1.3, 1.5, 1.6, 1.7, 1.8, 1.9)
 
 
 def _run(nx, steps, choose):
