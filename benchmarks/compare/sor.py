@@ -118,11 +118,11 @@ def synthetic(T, seeds, variance):
 
 # ----------------------------------------------------------------------- heat ---
 
-def heat(nx, steps, fixed, seeds):
+def heat(nx, steps, fixed, seeds, t0=0.0):
     rows = []
 
     def run(choose):
-        pde = HeatEquation2D(nx=nx)
+        pde = HeatEquation2D(nx=nx, t0=t0)
         total = 0
         t0 = time.perf_counter()
         for _ in range(steps):
@@ -176,7 +176,8 @@ def heat(nx, steps, fixed, seeds):
     print_table(
         ["method", "total iterations", "wall-clock [s]", "/ best fixed its"],
         rows,
-        title=f"\nheat equation, nx={nx} (n={(nx - 1) ** 2}), {steps} steps, fixed omegas {list(fixed)}, "
+        title=f"\nheat equation, nx={nx} (n={(nx - 1) ** 2}), {steps} steps from t={t0:g}, "
+              f"fixed omegas {[round(w, 2) for w in fixed]}, "
               f"cg / best-fixed wall-clock = {t_cg / results[best_w][1]:.2f}",
     )
 
@@ -257,6 +258,7 @@ def main(argv=None):
     p.add_argument("--seeds", type=int, default=None)
     p.add_argument("--heat-nx", default=None, help="comma-separated grids (default 25,50,100,200)")
     p.add_argument("--heat-steps", type=int, default=None, help="default 2000 (quick 200)")
+    p.add_argument("--heat-t0", type=float, default=0.0, help="start time of the heat simulation")
     p.add_argument("--plot", default=None, help="save the regret curves to this PNG file")
     args = p.parse_args(argv)
     parts = args.parts.split(",")
@@ -287,7 +289,7 @@ def main(argv=None):
         steps = args.heat_steps or (200 if q else 2000)
         for nx in nxs:
             fixed = GRID[::2] if nx <= 100 else (1.0, 1.5, 1.7, 1.8, 1.9)
-            heat(nx, steps, tuple(float(w) for w in fixed), 1 if nx > 100 else seeds)
+            heat(nx, steps, tuple(float(w) for w in fixed), 1 if nx > 100 else seeds, args.heat_t0)
     if "kernel" in parts:
         kernel(300 if q else 1000)
     if "pyamg" in parts:
