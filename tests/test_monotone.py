@@ -18,6 +18,7 @@ from numalg.monotone import (
     GameResult,
     MatrixGame,
     MonotoneResult,
+    SaddlePointSVC,
     solve,
     solve_matrix_game,
 )
@@ -324,3 +325,47 @@ def test_tour_row():
     row = numalg._tour.run_family("monotone")
     assert row.family == "monotone"
     assert row.error < 1e-3
+
+
+# --------------------------------------------------------------------------- SaddlePointSVC
+
+
+def _svc_primal(X, y, w, b, C):
+    ys = np.where(y == y.max(), 1.0, -1.0)
+    return 0.5 * w @ w + C * np.maximum(0.0, 1.0 - ys * (X @ w + b)).sum()
+
+
+def test_saddle_point_svc_matches_linear_svc_objective():
+    from sklearn.svm import LinearSVC
+
+    rng = np.random.default_rng(11)
+    X = rng.standard_normal((120, 4))
+    y = (X @ np.array([1.0, -2.0, 0.5, 0.0]) + 0.3 * rng.standard_normal(120) > 0).astype(int)
+    ref = LinearSVC(loss="hinge", fit_intercept=False, C=0.5, tol=1e-10, max_iter=10**6).fit(X, y)
+    clf = SaddlePointSVC(C=0.5, fit_intercept=False, method="vr_extragradient", tol=1e-6,
+                         max_epochs=20000, random_state=0).fit(X, y)
+    p_ref = _svc_primal(X, y, ref.coef_[0], 0.0, 0.5)
+    p = _svc_primal(X, y, clf.coef_[0], 0.0, 0.5)
+    assert p <= p_ref * (1 + 1e-3)
+    assert clf.gap_[0] >= -1e-12 and clf.residual_[0] <= 1e-6
+    # the certified gap bounds the suboptimality of the (1/(C n))-scaled objective
+    assert (p - p_ref) / (0.5 * 120) <= clf.gap_[0] + 1e-12
+
+
+def test_saddle_point_svc_multiclass_sparse_and_params():
+    from sklearn.base import clone
+    from sklearn.datasets import make_blobs
+
+    X, y = make_blobs(90, centers=3, random_state=0)
+    clf = SaddlePointSVC(random_state=0, max_epochs=500, tol=1e-3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y)
+        assert clf.coef_.shape == (3, 2) and clf.intercept_.shape == (3,)
+        assert clf.score(X, y) > 0.9
+        assert clf.residual_.shape == (3,) and clf.n_epochs_.shape == (3,)
+        clf_sparse = clone(clf).fit(sp.csr_array(X), y)
+    np.testing.assert_allclose(clf_sparse.predict(X), clf.predict(X))
+    assert pickle.loads(pickle.dumps(clf)).score(X, y) == clf.score(X, y)
+    with pytest.raises(ValueError, match="C"):
+        SaddlePointSVC(C=-1.0).fit(X, y)

@@ -1,5 +1,6 @@
 """Finite-sum monotone inclusions: Halpern, variance-reduced Halpern, EG/EAG/VR-EG baselines."""
 
+from ._estimators import SaddlePointSVC
 from ._problems import BilinearQP, FiniteSumOperator, MatrixGame
 from ._solvers import GameResult, MonotoneResult, solve, solve_matrix_game
 
@@ -9,6 +10,7 @@ __all__ = [
     "GameResult",
     "MatrixGame",
     "MonotoneResult",
+    "SaddlePointSVC",
     "solve",
     "solve_matrix_game",
 ]
