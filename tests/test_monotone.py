@@ -41,6 +41,9 @@ def test_simplex_projection_matches_bisection(data):
     _kernels.proj_simplex(v, out, radius)
     ref = project_simplex_bisection(v, radius)
     np.testing.assert_allclose(out, ref, atol=1e-9 * (1 + np.abs(v).max()))
+    by_sort = np.empty(d)
+    _kernels.proj_simplex(v, by_sort, radius, True)
+    np.testing.assert_allclose(by_sort, out, atol=1e-12 * (1 + np.abs(v).max()))
     assert out.min() >= 0
     np.testing.assert_allclose(out.sum(), radius, rtol=1e-12)
 

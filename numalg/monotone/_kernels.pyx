@@ -18,22 +18,11 @@ cdef int _cmp_desc(const void* a, const void* b) noexcept nogil:
     return 0
 
 
-cdef void _proj_simplex(const double* v, double* out, Py_ssize_t d, double radius,
-                        double* work) noexcept nogil:
-    """Euclidean projection of v onto {x >= 0, sum x = radius} (sort-based)."""
+cdef void _proj_simplex_sort(const double* v, double* out, Py_ssize_t d, double radius,
+                             double* work) noexcept nogil:
+    """Euclidean projection of v onto {x >= 0, sum x = radius}: sort, O(d log d)."""
     cdef Py_ssize_t i
-    cdef double s = 0.0, tau = 0.0, t, vmax = v[0], vmin = v[0], total = 0.0
-    # Fast exit: already feasible up to rounding.
-    for i in range(d):
-        total += v[i]
-        if v[i] < vmin:
-            vmin = v[i]
-        if v[i] > vmax:
-            vmax = v[i]
-    if vmin >= 0.0 and total == radius:
-        for i in range(d):
-            out[i] = v[i]
-        return
+    cdef double s = 0.0, tau = 0.0, t
     for i in range(d):
         work[i] = v[i]
     qsort(work, d, sizeof(double), _cmp_desc)
@@ -47,8 +36,48 @@ cdef void _proj_simplex(const double* v, double* out, Py_ssize_t d, double radiu
         out[i] = fmax(v[i] - tau, 0.0)
 
 
-def proj_simplex(const double[::1] v, double[::1] out, double radius=1.0):
-    """out = argmin_{x in radius * simplex} ||x - v|| (out may alias v)."""
+cdef void _proj_simplex(const double* v, double* out, Py_ssize_t d, double radius,
+                        double* work) noexcept nogil:
+    """Euclidean projection onto {x >= 0, sum x = radius}.
+
+    Michelot's method (O(d) per pass, a few passes in practice): the threshold
+    tau = (sum of the kept entries - radius) / (number kept) only grows, and
+    entries at or below it are dropped until none is; after 64 passes the
+    sort-based method takes over, which bounds the worst case.
+    """
+    cdef Py_ssize_t i, n, n_new, passes = 0
+    cdef double s = 0.0, tau, s_new
+    for i in range(d):
+        work[i] = v[i]
+        s += v[i]
+    n = d
+    tau = (s - radius) / n
+    while True:
+        n_new = 0
+        s_new = 0.0
+        for i in range(n):
+            if work[i] > tau:
+                work[n_new] = work[i]
+                s_new += work[i]
+                n_new += 1
+        if n_new == n or n_new == 0:
+            break
+        n = n_new
+        s = s_new
+        tau = (s - radius) / n
+        passes += 1
+        if passes > 64:
+            _proj_simplex_sort(v, out, d, radius, work)
+            return
+    for i in range(d):
+        out[i] = fmax(v[i] - tau, 0.0)
+
+
+def proj_simplex(const double[::1] v, double[::1] out, double radius=1.0, bint sort=False):
+    """out = argmin_{x in radius * simplex} ||x - v|| (out may alias v).
+
+    ``sort=True`` uses the O(d log d) sort-based method instead of Michelot's.
+    """
     cdef Py_ssize_t d = v.shape[0]
     cdef double* work
     if d == 0:
@@ -57,7 +86,10 @@ def proj_simplex(const double[::1] v, double[::1] out, double radius=1.0):
     if work == NULL:
         raise MemoryError()
     with nogil:
-        _proj_simplex(&v[0], &out[0], d, radius, work)
+        if sort:
+            _proj_simplex_sort(&v[0], &out[0], d, radius, work)
+        else:
+            _proj_simplex(&v[0], &out[0], d, radius, work)
     free(work)
 
 
