@@ -102,9 +102,11 @@ class _Piece:
 class _Block:
     """The columns of M for one block of input coordinates [start, stop)."""
 
-    def __init__(self, start, stop, pieces):
+    def __init__(self, start, stop, pieces, correction=None):
         self.start, self.stop = start, stop
         self.pieces = [p for p in pieces if p is not None]
+        # exact low-rank terms added to full products only (sampled estimates skip them)
+        self.correction = correction
         size = stop - start
         self.colsq = np.zeros(size)
         self.colnnz = np.zeros(size)
@@ -174,9 +176,14 @@ class _LinearOracle:
     def matvec(self, u):
         out = np.zeros(self.d)
         for b in self.blocks:
-            for p in b.pieces:
-                p.matvec_into(u[b.start:b.stop], out)
+            self.block_matvec_into(b, u[b.start:b.stop], out)
         return out
+
+    def block_matvec_into(self, b, v, out):
+        for p in b.pieces:
+            p.matvec_into(v, out)
+        if b.correction is not None:
+            b.correction(v, out)
 
     def rmatvec(self, w):
         out = np.zeros(self.d)
@@ -403,19 +410,29 @@ class MatrixGame(_Problem):
     leaves the equilibria unchanged and lowers ``||A||_F``, which is what the
     variance of the sampled estimates scales with.
 
+    On the simplices, moving ``F`` along the all-ones direction of either
+    block changes nothing (the normal cone absorbs it), so the constant that
+    governs the methods is ``L = ||P_m A P_n||_2`` with ``P_k = I - 11^T/k``,
+    the norm of the doubly centred matrix, which can be far below
+    ``||A||_2`` (it ignores row and column offsets).  The sampled estimates
+    of dense games use the columns and rows of the doubly centred matrix
+    (their squared norms set the sampling probabilities); full evaluations of
+    ``F`` are exact.
+
     Parameters
     ----------
     A : {array-like, sparse matrix} of shape (m, n)
         Payoff matrix: the row player (x) pays ``x^T A y`` to the column player.
     lipschitz : float, default=None
-        An upper bound on ``||A||_2``; computed by Lanczos iterations when None.
+        An upper bound on ``||P_m A P_n||_2``; computed by Lanczos iterations when None.
 
     Attributes
     ----------
     A : ndarray or sparse array of shape (m, n)
     shape : tuple of int
     lipschitz : float
-        ``L = ||A||_2``, the Lipschitz constant of ``F``; the residual uses ``eta = 1/L``.
+        ``L = ||P_m A P_n||_2``, the Lipschitz constant of ``F`` on the product
+        of simplices modulo the all-ones directions; the residual uses ``eta = 1/L``.
     n_components : int
         ``m + n`` (rows and columns of ``A``).
     dim : int
@@ -437,10 +454,26 @@ class MatrixGame(_Problem):
         m, n = self.shape
         self._dim = m + n
         self.n_components = m + n
+        A_ = self.A
+        # A = A_dc + r 1^T + 1 c^T - mu 1 1^T with A_dc the doubly centred matrix
+        self._r = np.asarray(A_.mean(axis=1)).ravel()
+        self._c = np.asarray(A_.mean(axis=0)).ravel()
+        self._mu = float(self._r.mean())
         L = _check_lipschitz(lipschitz)
         if L is None:
-            A_ = self.A
-            L = _spectral_norm(lambda v: A_ @ v, lambda w: A_.T @ w, self.shape)
+            r, c, mu = self._r, self._c, self._mu
+
+            def mv(v):
+                v = v - v.mean()
+                w = A_ @ v
+                return w - w.mean()
+
+            def rmv(w):
+                w = w - w.mean()
+                v = A_.T @ w
+                return v - v.mean()
+
+            L = _spectral_norm(mv, rmv, self.shape)
         self.lipschitz = L if L > 0 else 1.0
         self._cache = None
 
@@ -485,12 +518,25 @@ class MatrixGame(_Problem):
                 py = _Piece(sp.csc_array(A), 0, 1.0)
                 px = _Piece(sp.csc_array(A.T), m, -1.0)
             else:
-                Ac = A - A.mean()
-                py = _Piece(Ac, 0, 1.0)
-                px = _Piece(Ac.T, m, -1.0)
+                Adc = A - self._r[:, None] - self._c[None, :] + self._mu
+                py = _Piece(Adc, 0, 1.0)
+                px = _Piece(Adc.T, m, -1.0)
             self._cache = (px, py)
         px, py = self._cache
-        blocks = [_Block(0, m, [px]), _Block(m, m + n, [py])]
+        if sp.issparse(self.A):
+            cx = cy = None
+        else:
+            r, c, mu = self._r, self._c, self._mu
+
+            def cy(v, out):  # A v - A_dc v, into the x-rows
+                s = v.sum()
+                out[:m] += r * s + (c @ v - mu * s)
+
+            def cx(v, out):  # -(A^T v - A_dc^T v), into the y-rows
+                s = v.sum()
+                out[m:] -= c * s + (r @ v - mu * s)
+
+        blocks = [_Block(0, m, [px], cx), _Block(m, m + n, [py], cy)]
         prox = _Prox([(0, m, "simplex", 1.0), (m, m + n, "simplex", 1.0)])
         return _LinearOracle(blocks, np.zeros(m + n), prox, self.lipschitz, m + n)
 

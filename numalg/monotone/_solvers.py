@@ -26,7 +26,7 @@ _OPTIONS = {
         "restart": True,
         "batch_fraction": None,
         "step_scale": 1.0,
-        "inner_scale": 1.0,
+        "inner_scale": 0.2,
         "c_scale": 1.0,
     },
     "extragradient": {"step_scale": 0.9},
@@ -247,18 +247,18 @@ def _run_halpern(problem, oracle, mon, u0, opts, rng):
             k += 1
             it += 1
     # inexact resolvent J_{c(F+G)} by an inner extragradient loop, with the
-    # strongly monotone part (z - u) + cG handled in the backward step.
+    # strongly monotone part (z - u) + cG handled in the backward step.  The
+    # certified iterate is the resolvent point z_k, whose residual is at most
+    # ||u_k - z_k|| / c (plus the inner error).
     c = opts["step_scale"] / L
-    tau = 0.9  # tau * c * L < 1
+    tau = 0.9 / max(1.0, c * L)  # tau * c * L < 1
     eta_b = tau * c / (1.0 + tau)
-    while True:
-        Fu = oracle.full(u)
-        if mon.check(u, Fu, it) or not mon.budget_left():
-            return
-        if it == 0:
-            restarter = _Restarter(opts["restart"], mon.last)
-        elif restarter(mon.last):
-            anchor, k = u.copy(), 0
+    Fu = oracle.full(u)
+    F_anchor = Fu
+    if mon.check(u, Fu, it):
+        return
+    restarter = _Restarter(opts["restart"], mon.last)
+    while mon.budget_left():
         z, Fz = u, Fu
         first = None
         for j in range(100):
@@ -267,14 +267,21 @@ def _run_halpern(problem, oracle, mon, u0, opts, rng):
             z_new = oracle.prox_step((z + tau * u - tau * c * Fzh) / (1.0 + tau), eta_b)
             step = np.linalg.norm(z_new - z)
             z = z_new
+            Fz = oracle.full(z)
             if first is None:
                 first = step
             if step <= first / (k + 2.0) or not mon.budget_left():
                 break
-            Fz = oracle.full(z)
-        u = _combine(_halpern_lambda(k), anchor, z)
-        k += 1
         it += 1
+        if mon.check(z, Fz, it):
+            return
+        if restarter(mon.last):
+            anchor, F_anchor, u, Fu, k = z.copy(), Fz, z.copy(), Fz, 0
+            continue
+        lam = _halpern_lambda(k)
+        u = _combine(lam, anchor, z)
+        Fu = _combine(lam, F_anchor, Fz) if oracle.linear else oracle.full(u)
+        k += 1
 
 
 def _is_bilinear(oracle):
@@ -285,8 +292,7 @@ def _is_bilinear(oracle):
 
 def _block_matvec(oracle, block, v):
     out = np.zeros(oracle.d)
-    for p in block.pieces:
-        p.matvec_into(v, out)
+    oracle.block_matvec_into(block, v, out)
     oracle.work += block.nnz / oracle.nnz
     return out
 
@@ -451,7 +457,6 @@ def _run_vr_halpern_lipschitz(problem, oracle, mon, u0, opts, rng):
     contraction = min(p, gamma / (1.0 + gamma))
     eta_b = gamma * c / (1.0 + gamma)  # step of G inside J_{gamma B}, B(z) = z - u + c G(z)
     alpha = 1.0 - p
-    linear = oracle.linear
 
     anchor = u0.copy()
     u = u0.copy()
@@ -479,22 +484,20 @@ def _run_vr_halpern_lipschitz(problem, oracle, mon, u0, opts, rng):
             if rng.random() < p:
                 w = z.copy()
                 Fw = oracle.full(w)
-        # final refresh at the approximate resolvent: a fresh snapshot for the next warm start
+        # final refresh at the approximate resolvent z_k: it certifies z_k (whose residual is
+        # at most ||u_k - z_k|| / c up to the inner error) and is the next warm start's snapshot
         w = z.copy()
         w_prev = w
         Fw = oracle.full(w)
+        it += 1
+        if mon.check(z, Fw, it):
+            return
+        if restarter(mon.last):
+            anchor, F_anchor, u, k = z.copy(), Fw.copy(), z.copy(), 0
+            continue
         lam = _halpern_lambda(k)
         u = _combine(lam, anchor, z)
         k += 1
-        it += 1
-        if linear:
-            Fu = _combine(lam, F_anchor, Fw)
-        else:
-            Fu = oracle.full(u)
-        if mon.check(u, Fu, it):
-            return
-        if restarter(mon.last):
-            anchor, F_anchor, k = u.copy(), Fu.copy(), 0
 
 
 _RUNNERS = {
