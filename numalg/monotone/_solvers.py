@@ -189,7 +189,7 @@ class _Restarter:
     Restart when the residual has halved since the last anchor; or when it is
     below 0.8 of the anchor's and went up since the previous check (progress
     stalled); or when the current run is longer than 0.36 of all iterations
-    so far (the artificial criterion).
+    so far and at least 16 checks (the artificial criterion).
     """
 
     def __init__(self, enabled, res):
@@ -204,7 +204,8 @@ class _Restarter:
         if not self.enabled:
             return False
         ratio = res / self.anchor_res if self.anchor_res > 0 else 0.0
-        due = ratio <= 0.5 or (ratio <= 0.8 and res > self.prev) or self.since >= 0.36 * self.total
+        due = (ratio <= 0.5 or (ratio <= 0.8 and res > self.prev)
+               or (self.since >= 16 and self.since >= 0.36 * self.total))
         self.prev = res
         if due:
             self.anchor_res = res
