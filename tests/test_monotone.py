@@ -321,8 +321,9 @@ def test_bad_input():
         BilinearQP(np.eye(2), np.zeros(2), np.eye(2), np.zeros(3))
     with pytest.raises(ValueError, match="gap_tol is only defined"):
         solve(BilinearQP(np.eye(2), np.zeros(2), np.eye(2), np.zeros(2)), gap_tol=1e-3)
+    dense_h = np.array([[2.0, 1.0], [1.0, 2.0]])
     with pytest.raises(ValueError, match="operator='pdhg' needs"):
-        solve(BilinearQP(np.eye(2), np.zeros(2), np.eye(2), np.zeros(2)), method="halpern", operator="pdhg")
+        solve(BilinearQP(dense_h, np.zeros(2), np.eye(2), np.zeros(2)), method="halpern", operator="pdhg")
 
 
 def test_problem_objects_pickle_and_repr():
@@ -382,3 +383,16 @@ def test_saddle_point_svc_multiclass_sparse_and_params():
     assert pickle.loads(pickle.dumps(clf)).score(X, y) == clf.score(X, y)
     with pytest.raises(ValueError, match="C"):
         SaddlePointSVC(C=-1.0).fit(X, y)
+
+
+def test_pdhg_with_diagonal_h_and_boxes_matches_resolvent_halpern():
+    rng = np.random.default_rng(12)
+    n = 6
+    H = np.diag(rng.random(n) + 0.5)
+    A, h, b = rng.standard_normal((4, n)), rng.standard_normal(n), rng.standard_normal(4)
+    qp = BilinearQP(sp.csr_array(H), h, A, b, x_bounds=(-0.2, 0.2), y_bounds=(0, 1))
+    r1 = solve(qp, method="halpern", tol=1e-8, max_epochs=1e5)  # PDHG (H is diagonal)
+    r2 = solve(qp, method="halpern", operator="resolvent", tol=1e-8, max_epochs=1e6)
+    assert r1.converged and r2.converged
+    np.testing.assert_allclose(r1.u, r2.u, atol=1e-6)
+    assert np.all(np.abs(r1.u[:n]) <= 0.2 + 1e-15)

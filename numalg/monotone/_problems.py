@@ -684,7 +684,19 @@ class BilinearQP(_Problem):
         h_piece, ax_piece, ay_piece = self._cache
         blocks = [_Block(0, n_x, [h_piece, ax_piece]), _Block(n_x, n_x + n_y, [ay_piece])]
         c = np.concatenate([-self.h, self.b])
-        return _LinearOracle(blocks, c, _Prox(self._prox_blocks()), self.lipschitz, n_x + n_y)
+        oracle = _LinearOracle(blocks, c, _Prox(self._prox_blocks()), self.lipschitz, n_x + n_y)
+        oracle.h_diag = self._h_diag()
+        return oracle
+
+    def _h_diag(self):
+        """The diagonal of H when H is diagonal (PDHG then applies), else None."""
+        H = self.H
+        if sp.issparse(H):
+            d = H.diagonal()
+            off = (H - sp.diags_array(d)).count_nonzero() if H.nnz else 0
+            return np.asarray(d, dtype=np.float64) if off == 0 else None
+        d = np.diag(H).copy()
+        return d if np.count_nonzero(H - np.diag(d)) == 0 else None
 
 
 # --------------------------------------------------------------------------- user finite sums

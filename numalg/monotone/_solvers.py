@@ -218,14 +218,14 @@ def _run_halpern(problem, oracle, mon, u0, opts, rng):
     if operator == "auto":
         if oracle.cocoercive:
             operator = "forward_backward"
-        elif isinstance(problem, MatrixGame):
+        elif oracle.linear and _is_bilinear(oracle):
             operator = "pdhg"
         else:
             operator = "resolvent"
     if operator == "pdhg":
         if not oracle.linear or not _is_bilinear(oracle):
             raise ValueError(
-                "operator='pdhg' needs a bilinear problem (a MatrixGame, or a BilinearQP with H = 0)"
+                "operator='pdhg' needs a bilinear problem (a MatrixGame, or a BilinearQP with diagonal H)"
             )
         return _run_halpern_pdhg(problem, oracle, mon, u0, opts)
     L = oracle.L
@@ -286,9 +286,10 @@ def _run_halpern(problem, oracle, mon, u0, opts, rng):
 
 
 def _is_bilinear(oracle):
+    """Whether PDHG applies: M = [[D, B], [C, 0]] with D diagonal (its prox is explicit)."""
     X, Y = oracle.blocks
-    # X-block columns must not touch x-rows, Y-block columns must not touch y-rows
-    return all(p.row_off >= X.stop for p in X.pieces) and all(p.row_off + p.rows <= Y.start for p in Y.pieces)
+    x_ok = all(p.row_off >= X.stop for p in X.pieces) or getattr(oracle, "h_diag", None) is not None
+    return x_ok and all(p.row_off + p.rows <= Y.start for p in Y.pieces)
 
 
 def _block_matvec(oracle, block, v):
@@ -312,6 +313,7 @@ def _run_halpern_pdhg(problem, oracle, mon, u0, opts):
     tau = sigma = 0.99 * opts["step_scale"] / L
     c = oracle.c
     reflect = opts.get("reflect", True)
+    D = getattr(oracle, "h_diag", None)
     anchor = u0.copy()
     F_anchor = oracle.full(anchor)
     u, Fu = anchor.copy(), F_anchor.copy()
@@ -321,7 +323,10 @@ def _run_halpern_pdhg(problem, oracle, mon, u0, opts):
     restarter = _Restarter(opts["restart"], mon.last)
     while mon.budget_left():
         Tu = np.empty_like(u)
-        Tu[sx] = u[sx] - tau * Fu[sx]
+        if D is None:
+            Tu[sx] = u[sx] - tau * Fu[sx]
+        else:  # prox of the diagonal quadratic 1/2 x^T D x: F_x - D x = B y - h
+            Tu[sx] = (u[sx] - tau * (Fu[sx] - D * u[sx])) / (1.0 + tau * D)
         _prox_block(oracle, Tu, sx)
         FT = _block_matvec(oracle, X, Tu[sx])  # y-rows: F_y(x+) - c_y
         FT[sy] += c[sy]
@@ -552,8 +557,9 @@ def solve(
           resolvent ``J_{c(F+G)}`` with ``c = sqrt(n) / L_avg``, each
           resolvent computed by loopless VR-FoRB (Algorithm 3), warm-started.
         - ``"halpern"``: deterministic Halpern, ``lambda_k = 1/(k+2)``, on the
-          forward-backward map for cocoercive problems, on the PDHG operator
-          for matrix games, and otherwise on ``J_{(F+G)/L}`` computed by an
+          forward-backward map for cocoercive problems, on the (reflected)
+          PDHG operator for matrix games and bilinear QPs with diagonal
+          ``H``, and otherwise on ``J_{(F+G)/L}`` computed by an
           inner extragradient loop.
         - ``"extragradient"``, ``"anchored_extragradient"`` (EAG, Yoon & Ryu
           2021), ``"vr_extragradient"`` (loopless, Alacaoglu & Malitsky 2022):
