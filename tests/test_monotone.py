@@ -338,7 +338,7 @@ def test_tour_row():
 
     row = numalg._tour.run_family("monotone")
     assert row.family == "monotone"
-    assert row.error < 1e-3
+    assert row.error <= 1e-3 + 1e-12  # |value - LP value| <= certified gap <= 1e-3
 
 
 # --------------------------------------------------------------------------- SaddlePointSVC
