@@ -227,6 +227,20 @@ class SaddlePointSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         return super().predict(X)
 
+    def score(self, X, y):
+        """Mean accuracy on the given test data and labels.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        score : float
+        """
+        return float(np.mean(self.predict(X) == np.asarray(y)))
+
     @classmethod
     def _numalg_test_instances(cls):
         return [cls(random_state=0, max_epochs=300, tol=1e-3)]
