@@ -396,3 +396,19 @@ def test_pdhg_with_diagonal_h_and_boxes_matches_resolvent_halpern():
     assert r1.converged and r2.converged
     np.testing.assert_allclose(r1.u, r2.u, atol=1e-6)
     assert np.all(np.abs(r1.u[:n]) <= 0.2 + 1e-15)
+
+
+@settings(max_examples=6)
+@given(st.integers(0, 10**6))
+def test_extragradient_residual_is_monotone_on_unconstrained_problems(seed):
+    # Gorbunov, Loizou & Gidel (2022): with G = 0 and step <= 1/(sqrt(2) L), ||F(x_k)|| of EG
+    # does not increase; with G = 0 the certified residual is exactly ||F(x_k)||.
+    rng = np.random.default_rng(seed)
+    n = 5
+    B = rng.standard_normal((n, n))
+    qp = BilinearQP(B @ B.T / n, rng.standard_normal(n), rng.standard_normal((3, n)), rng.standard_normal(3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        res = solve(qp, method="extragradient", tol=1e-12, max_epochs=400, step_scale=0.7)
+    r = res.history["residual"]
+    assert np.all(np.diff(r) <= 1e-12 * (1 + r[:-1]))
