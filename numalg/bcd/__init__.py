@@ -1,0 +1,28 @@
+"""Greedy block coordinate descent: datafits, penalties, rules, updates, estimators."""
+
+from ._objects import (
+    ElasticNetPenalty,
+    GraphQuadratic,
+    L1,
+    L2,
+    Logistic,
+    Multinomial,
+    NoPenalty,
+    NonNegative,
+    Quadratic,
+)
+from ._solvers import BCDResult, solve
+
+__all__ = [
+    "solve",
+    "BCDResult",
+    "Quadratic",
+    "Logistic",
+    "Multinomial",
+    "GraphQuadratic",
+    "NoPenalty",
+    "L2",
+    "L1",
+    "ElasticNetPenalty",
+    "NonNegative",
+]
