@@ -11,6 +11,7 @@ from ._objects import (
     NonNegative,
     Quadratic,
 )
+from ._estimators import ElasticNet, LabelPropagation, Lasso, LogisticRegression
 from ._solvers import BCDResult, solve
 
 __all__ = [
@@ -25,4 +26,8 @@ __all__ = [
     "L1",
     "ElasticNetPenalty",
     "NonNegative",
+    "Lasso",
+    "ElasticNet",
+    "LogisticRegression",
+    "LabelPropagation",
 ]
