@@ -395,7 +395,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     """
 
     _parameter_constraints = {
-        "C": [Interval(numbers.Real, 0, None, closed="neither")],
+        "C": [Interval(numbers.Real, 0, None, closed="right")],
         "l1_ratio": [Interval(numbers.Real, 0, 1, closed="both")],
         "class_weight": [dict, StrOptions({"balanced"}), None],
         **_BCD_CONSTRAINTS,

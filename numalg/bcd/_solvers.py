@@ -10,6 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit, xlogy
 from sklearn.exceptions import ConvergenceWarning
+from threadpoolctl import ThreadpoolController
 
 from .._results import IterativeResult
 from .._validation import check_array, check_int, check_matrix, check_option, check_scalar
@@ -40,6 +41,15 @@ _GRAPH_ONLY = ("tree", "greedy_tree", "red_black")
 #: instead of on their Gram matrix.
 GRAM_LIMIT = 2500
 _EMPTY_I = np.zeros(0, dtype=np.intp)
+_CONTROLLER = None
+
+
+def _single_threaded_blas():
+    """Small LAPACK solves in the kernels run best (and predictably) on one thread."""
+    global _CONTROLLER
+    if _CONTROLLER is None:
+        _CONTROLLER = ThreadpoolController()
+    return _CONTROLLER.limit(limits=1, user_api="blas")
 _EMPTY_D = np.zeros(0)
 
 
@@ -101,6 +111,47 @@ def _gram(X, ws, weights):
         Xs = X[:, ws]
         G = Xs.T @ (Xs * weights[:, None])
     return np.ascontiguousarray(G)
+
+
+class _GramCache:
+    """Gram matrix X[:, ws]^T diag(h) X[:, ws], reusing the entries of the last working set."""
+
+    def __init__(self, X, h):
+        self.X, self.h = X, h
+        self.idx = _EMPTY_I
+        self.G = np.zeros((0, 0))
+        if sp.issparse(X):
+            self.data = X.data
+            self.indices = X.indices.astype(np.int32, copy=False)
+            self.indptr = X.indptr.astype(np.int32, copy=False)
+            self.work = np.zeros(X.shape[0])
+
+    def _cross(self, rows, cols):
+        if sp.issparse(self.X):
+            R = sp.csr_array(self.X[:, rows])
+            outT = np.empty((cols.size, rows.size))
+            _cd.gram_cols_rows(self.data, self.indices, self.indptr, R.data,
+                               R.indices.astype(np.int32, copy=False),
+                               R.indptr.astype(np.int32, copy=False), self.h, cols, outT)
+            return outT.T
+        return self.X[:, rows].T @ (self.X[:, cols] * self.h[:, None])
+
+    def __call__(self, ws):
+        ws = ws.astype(np.intp)
+        known = np.isin(ws, self.idx, assume_unique=True)
+        new = ws[~known]
+        G = np.empty((ws.size, ws.size))
+        if known.any():
+            pos = np.searchsorted(self.idx, ws[known])
+            kk = np.flatnonzero(known)
+            G[np.ix_(kk, kk)] = self.G[np.ix_(pos, pos)]
+        if new.size:
+            nn = np.flatnonzero(~known)
+            C = self._cross(ws, new)
+            G[:, nn] = C
+            G[nn, :] = C.T
+        self.idx, self.G = ws, G
+        return G.copy()
 
 
 def _select_ws(w, score, ws_size, p):
@@ -279,6 +330,14 @@ def solve(
     opts = dict(selection=selection, partition=partition, update=update, tol=tol,
                 max_iter=max_iter, verbose=bool(verbose), callback=callback, rng=rng)
 
+    with _single_threaded_blas():
+        return _dispatch(datafit, penalty, X, y, block_size, warm_start_coef, fit_intercept,
+                         sample_weight, working_set, opts)
+
+
+def _dispatch(datafit, penalty, X, y, block_size, warm_start_coef, fit_intercept, sample_weight,
+              working_set, opts):
+    selection, partition, update = opts["selection"], opts["partition"], opts["update"]
     if isinstance(datafit, GraphQuadratic):
         if not isinstance(penalty, NoPenalty):
             raise ValueError("GraphQuadratic supports only NoPenalty()")
@@ -398,7 +457,12 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
     issparse = sp.issparse(X)
     xbar = np.asarray(X.T @ h).ravel() if fit_intercept else np.zeros(p)
     ybar = float(h @ y) if fit_intercept else 0.0
-    sqn = np.asarray((X.multiply(X)).T @ h).ravel() if issparse else (X * X).T @ h
+    if issparse:
+        X2 = X.copy()
+        X2.data **= 2
+        sqn = np.asarray(X2.T @ h).ravel()
+    else:
+        sqn = np.einsum("ij,ij,i->j", X, X, h)
     L = np.maximum(sqn - xbar * xbar, 0.0)
     r = y - ybar - (X @ w - float(xbar @ w))
     P0 = 0.5 * float(h @ (y - ybar) ** 2)
@@ -414,7 +478,8 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
     converged = False
     gap = np.nan
     Xf = None
-    G_full = grad_full = None
+    G_full = None
+    gram_cache = _GramCache(X, h)
     it = 0
     obj = kkt = np.nan
 
@@ -457,7 +522,7 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
         eps_in = 0.1 * kkt if working_set else 0.0
         if m <= GRAM_LIMIT:
             if working_set or G_full is None:
-                Q = _gram(X, ws, h)
+                Q = gram_cache(ws)
                 if fit_intercept:
                     Q -= np.outer(xbar[ws], xbar[ws])
                 if not working_set:
