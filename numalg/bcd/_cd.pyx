@@ -186,6 +186,13 @@ def gram_bcd(double[:, ::1] Q, double[::1] c, double[::1] beta, double[::1] grad
             for i in range(m):
                 cum[i + 1] = cum[i] + Q[i, i] + l2
             epoch_len = (m + tau - 1) // tau
+        # the support at entry: a Newton step is tried when an epoch leaves it unchanged
+        nnz_prev = 0
+        sig_prev = 1469598103934665603ULL
+        for i in range(m):
+            if beta[i] != 0.0:
+                nnz_prev += 1
+                sig_prev = (sig_prev ^ <unsigned long long> (2 * i + (beta[i] > 0.0))) * 1099511628211ULL
         while n_upd < max_updates:
             # ---------------------------------------------------- choose a block
             bsz = 0
