@@ -133,13 +133,16 @@ def gram_bcd(double[:, ::1] Q, double[::1] c, double[::1] beta, double[::1] grad
              int rule, int block_size, int update,
              const Py_ssize_t[::1] block_ptr, const Py_ssize_t[::1] block_idx,
              double tol, Py_ssize_t max_updates, bint use_newton,
-             unsigned long long seed, double[::1] trace):
+             unsigned long long seed, double[::1] trace, double greedy_frac=1.0):
     """Block coordinate descent on a dense quadratic model over a working set.
 
     Parameters mirror the module comment; ``grad`` must hold ``Q @ beta - c`` on
     entry and is kept equal to it.  ``block_ptr``/``block_idx`` describe a fixed
     partition (CSR-like lists of local indices) or are empty for variable blocks.
     ``trace`` (possibly empty) receives q(beta) - q(beta_0) after each update.
+    ``greedy_frac`` < 1 (single coordinates, variable partition) batches the greedy
+    rules: one scan of the scores, then exact updates of every coordinate whose
+    score is >= greedy_frac times the best, in index order, then a new scan.
 
     Returns (n_updates, max_violation, first_full_newton_update, n_newton_steps).
     """
@@ -154,6 +157,8 @@ def gram_bcd(double[:, ::1] Q, double[::1] c, double[::1] beta, double[::1] grad
     cdef unsigned long long sig_prev = 0, sig_now
     cdef double maxviol = INFINITY, s, d, Lb, total, obj = 0.0, dq, x, tmax, a
     cdef bint greedy = rule >= GS, smooth, ok
+    cdef Py_ssize_t nbatch = 0, ibatch = 0
+    cdef bint batched = greedy and greedy_frac < 1.0 and tau == 1 and block_ptr.shape[0] == 0
     cdef int info, nrhs = 1, nn
     cdef char uplo = b'L'
     if m == 0:
@@ -170,6 +175,7 @@ def gram_bcd(double[:, ::1] Q, double[::1] c, double[::1] beta, double[::1] grad
     cdef double* gl = <double*> malloc(m * sizeof(double))
     cdef double* H = <double*> malloc(m * m * sizeof(double)) if (tau > 1 or use_newton) else NULL
     cdef Py_ssize_t* sup = <Py_ssize_t*> malloc(m * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* bat = <Py_ssize_t*> malloc(m * sizeof(Py_ssize_t))
     with nogil:
         for i in range(m):
             inblk[i] = 0
@@ -196,7 +202,31 @@ def gram_bcd(double[:, ::1] Q, double[::1] c, double[::1] beta, double[::1] grad
         while n_upd < max_updates:
             # ---------------------------------------------------- choose a block
             bsz = 0
-            if greedy:
+            if batched and ibatch < nbatch:
+                blk[0] = bat[ibatch]
+                ibatch += 1
+                bsz = 1
+            elif batched:
+                maxviol = 0.0
+                s = 0.0
+                for i in range(m):
+                    a = _viol(beta[i], grad[i], l1[i], l2, nonneg)
+                    if a > maxviol:
+                        maxviol = a
+                    score[i] = a if rule == GS else _score(rule, beta[i], grad[i], Q[i, i], l1[i], l2, nonneg)
+                    if score[i] > s:
+                        s = score[i]
+                if maxviol <= tol:
+                    break
+                nbatch = 0
+                for i in range(m):
+                    if score[i] >= greedy_frac * s and score[i] > 0.0:
+                        bat[nbatch] = i
+                        nbatch += 1
+                blk[0] = bat[0]
+                ibatch = 1
+                bsz = 1
+            elif greedy:
                 maxviol = 0.0
                 for i in range(m):
                     s = _viol(beta[i], grad[i], l1[i], l2, nonneg)
@@ -311,7 +341,7 @@ def gram_bcd(double[:, ::1] Q, double[::1] c, double[::1] beta, double[::1] grad
                             if d != 0.0:
                                 xb[t] = x
                                 for k in range(bsz):
-                                    gl[k] += Q[blk[k], i] * d
+                                    gl[k] += Q[i, blk[k]] * d
                                 a = fabs(d) * sqrt(Q[i, i] + l2)
                                 if a > tmax:
                                     tmax = a
@@ -365,7 +395,7 @@ def gram_bcd(double[:, ::1] Q, double[::1] c, double[::1] beta, double[::1] grad
                     i = blk[t]
                     beta[i] += d
                     for k in range(m):
-                        grad[k] += Q[k, i] * d
+                        grad[k] += Q[i, k] * d
             if n_trace > 0:
                 obj += dq
                 if n_upd < n_trace:
@@ -409,6 +439,7 @@ def gram_bcd(double[:, ::1] Q, double[::1] c, double[::1] beta, double[::1] grad
     if H != NULL:
         free(H)
     free(sup)
+    free(bat)
     return n_upd, maxviol, newton_at, n_newton
 
 
@@ -476,7 +507,7 @@ cdef bint _newton_support(double[:, ::1] Q, double[::1] beta, double[::1] grad,
         beta[i] += d
         if d != 0.0:
             for b in range(m):
-                grad[b] += Q[b, i] * d
+                grad[b] += Q[i, b] * d
     work[m - 1] = dq
     return t >= 1.0
 

@@ -40,6 +40,10 @@ _GRAPH_ONLY = ("tree", "greedy_tree", "red_black")
 #: Working sets larger than this are solved by residual coordinate descent
 #: instead of on their Gram matrix.
 GRAM_LIMIT = 2500
+#: Inside working sets the greedy rules are batched: after each scan of the
+#: scores, every coordinate scoring at least this fraction of the best is
+#: updated (exactly, in index order) before the next scan.
+GREEDY_FRAC = 0.5
 _EMPTY_I = np.zeros(0, dtype=np.intp)
 _CONTROLLER = None
 
@@ -105,8 +109,14 @@ def _matvec_cols(X, ws, d):
 def _gram(X, ws, weights):
     """X[:, ws]^T diag(weights) X[:, ws] as a dense C-ordered array."""
     if sp.issparse(X):
-        Xs = X[:, ws]
-        G = (Xs.T @ Xs.multiply(weights[:, None]).tocsc()).toarray()
+        R = sp.csr_array(X[:, ws])
+        G = np.empty((ws.size, ws.size))
+        _cd.gram_cols_rows(X.data, X.indices.astype(np.int32, copy=False),
+                           X.indptr.astype(np.int32, copy=False), R.data,
+                           R.indices.astype(np.int32, copy=False),
+                           R.indptr.astype(np.int32, copy=False), weights,
+                           ws.astype(np.intp, copy=False), G)
+        return G
     else:
         Xs = X[:, ws]
         G = Xs.T @ (Xs * weights[:, None])
@@ -512,10 +522,8 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
                 score = viol / np.sqrt(np.maximum(L + l2, 1e-300))
             else:
                 score = viol
-            nsup = int(np.count_nonzero(w))
-            ws_size = max(ws_size, min(p, 2 * nsup))
+            ws_size = max(min(p, 10), min(p, 2 * int(np.count_nonzero(w))))
             ws = _select_ws(w, score, ws_size, p)
-            ws_size = min(p, 2 * ws_size) if ws.size >= ws_size else ws_size
         else:
             ws = np.arange(p)
         m = ws.size
@@ -542,7 +550,8 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
                 trace = np.zeros(max_upd)
             nu, _, nat, _ = _cd.gram_bcd(
                 Q, c, beta, gws, np.ascontiguousarray(l1v[ws]), l2, nonneg, rule, tau_ws, upd,
-                bptr, bidx, eps_in, max_upd, upd == 0, _seed(rng), trace)
+                bptr, bidx, eps_in, max_upd, upd == 0, _seed(rng), trace,
+                GREEDY_FRAC if working_set else 1.0)
             if not working_set:
                 base = obj
                 hist["objective_per_update"].extend((base + trace[:nu]).tolist())
@@ -627,7 +636,7 @@ def _newton_direction(X, ws, D, grad_ws, grad_b, w_ws, l1_ws, penalty, fit_inter
     bptr, bidx = _partition_blocks(partition, tau_ws, m, np.diag(Q).copy())
     nu, _, nat, _ = _cd.gram_bcd(Q, c, beta, g, l1_ws, penalty.l2, penalty.nonneg, rule, tau_ws,
                                  upd, bptr, bidx, eps_in, 1000 * max(1, -(-m // tau_ws)),
-                                 upd == 0, _seed(rng), _EMPTY_D)
+                                 upd == 0, _seed(rng), _EMPTY_D, GREEDY_FRAC)
     d = beta - w_ws
     db = 0.0
     if fit_intercept:
@@ -697,10 +706,8 @@ def _solve_logistic(X, y, h, penalty, w, *, selection, partition, update, tol, m
         it += 1
         if working_set:
             score = viol / np.sqrt(np.maximum(0.25 * diagL + l2, 1e-300)) if selection in ("gsl", "gsd", "gsq") else viol
-            nsup = int(np.count_nonzero(w))
-            ws_size = max(ws_size, min(p, 2 * nsup))
+            ws_size = max(min(p, 10), min(p, 2 * int(np.count_nonzero(w))))
             ws = _select_ws(w, score, ws_size, p)
-            ws_size = min(p, 2 * ws_size) if ws.size >= ws_size else ws_size
         else:
             ws = np.arange(p)
         sig = expit(zz)
@@ -789,9 +796,7 @@ def _solve_multinomial(X, yi, K, h, penalty, W, *, selection, partition, update,
             viol = penalty.subdiff_distance(wk, gk)
             if working_set:
                 score = viol / np.sqrt(np.maximum(0.25 * diagL + l2, 1e-300)) if selection in ("gsl", "gsd", "gsq") else viol
-                ws_sizes[k] = max(ws_sizes[k], min(p, 2 * int(np.count_nonzero(wk))))
-                ws = _select_ws(wk, score, ws_sizes[k], p)
-                ws_sizes[k] = min(p, 2 * ws_sizes[k]) if ws.size >= ws_sizes[k] else ws_sizes[k]
+                ws = _select_ws(wk, score, max(min(p, 10), min(p, 2 * int(np.count_nonzero(wk)))), p)
             else:
                 ws = np.arange(p)
             D = h * P[:, k] * (1.0 - P[:, k])
