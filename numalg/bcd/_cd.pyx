@@ -157,7 +157,7 @@ def gram_bcd(double[:, ::1] Q, double[::1] c, double[::1] beta, double[::1] grad
     cdef unsigned long long sig_prev = 0, sig_now
     cdef double maxviol = INFINITY, s, d, Lb, total, obj = 0.0, dq, x, tmax, a
     cdef bint greedy = rule >= GS, smooth, ok
-    cdef Py_ssize_t nbatch = 0, ibatch = 0
+    cdef Py_ssize_t nbatch = 0, ibatch = 0, n_wait = 0, newton_wait = 1
     cdef bint batched = greedy and greedy_frac < 1.0 and tau == 1 and block_ptr.shape[0] == 0
     cdef int info, nrhs = 1, nn
     cdef char uplo = b'L'
@@ -410,9 +410,14 @@ def gram_bcd(double[:, ::1] Q, double[::1] c, double[::1] beta, double[::1] grad
                         sup[nnz_now] = i
                         nnz_now += 1
                         sig_now = (sig_now ^ <unsigned long long> (2 * i + (beta[i] > 0.0))) * 1099511628211ULL
-                if nnz_now > 0 and nnz_now == nnz_prev and sig_now == sig_prev and nnz_now <= 2000:
+                n_wait += 1
+                if (nnz_now > 0 and nnz_now == nnz_prev and sig_now == sig_prev and nnz_now <= 2000
+                        and n_wait >= newton_wait):
                     ok = _newton_support(Q, beta, grad, l1, l2, sup, nnz_now, H, gl, xb)
                     n_newton += 1
+                    n_wait = 0
+                    # back off after a step cut short by a sign change
+                    newton_wait = 1 if ok else 2 * newton_wait
                     if ok and newton_at < 0:
                         newton_at = n_upd
                     if n_trace > 0 and n_upd < n_trace:
