@@ -78,13 +78,17 @@ def diabetes_poly3():
 def _time_to_subopt(run, objective, fstar, tols=TOLS, repeat=1):
     """Time of the first tolerance whose result reaches the target suboptimality."""
     for tol in tols:
-        best = np.inf
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            out = run(tol)
-            best = min(best, time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        out = run(tol)
+        best = time.perf_counter() - t0
         f = objective(out)
         if (f - fstar) / abs(fstar) <= SUBOPT:
+            # short runs are noisy on a shared machine: best of several
+            reps = repeat if best > 0.05 else max(repeat, 7)
+            for _ in range(reps - 1):
+                t0 = time.perf_counter()
+                run(tol)
+                best = min(best, time.perf_counter() - t0)
             return best
     return np.nan
 

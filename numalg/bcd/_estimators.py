@@ -289,7 +289,7 @@ class ElasticNet(_LinearRegressorBCD):
     >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 1.0], [3.0, 0.0]])
     >>> reg = ElasticNet(alpha=0.01, l1_ratio=0.5).fit(X, [0.0, 1.0, 2.0, 3.0])
     >>> np.round(reg.coef_, 3)
-    array([0.98 , 0.   ])
+    array([0.992, 0.   ])
     """
 
     _parameter_constraints = {

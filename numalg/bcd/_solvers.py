@@ -432,8 +432,9 @@ def _pen_value(penalty, w):
     return penalty.l1 * float(np.abs(w).sum()) + 0.5 * penalty.l2 * float(np.sum(w * w))
 
 
-def _finish(coef, intercept, it, converged, obj, gap, kkt, hist, newton_at, tol, name):
-    if not converged:
+def _finish(coef, intercept, it, converged, obj, gap, kkt, hist, newton_at, tol, name,
+            stopped=False):
+    if not converged and not stopped:
         warnings.warn(
             f"{name} did not converge in {it} iterations (kkt={kkt:.3g}, gap={gap:.3g}); "
             "increase max_iter or tol",
@@ -486,6 +487,7 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
     newton_at = None
     ws_size = min(p, 10)
     converged = False
+    stopped = False
     gap = np.nan
     Xf = None
     G_full = None
@@ -512,6 +514,7 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
         _log(verbose, it, obj, gap, kkt, t0)
         if callback is not None and callback({"iteration": it, "objective": obj, "gap": gap,
                                                "kkt": kkt, "coef": w.copy()}):
+            stopped = True
             break
         if converged or it >= max_iter:
             break
@@ -576,7 +579,8 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
                                     1000 if working_set else 1, eps_in)
             n_upd += ep * m
     intercept = (ybar - float(xbar @ w)) if fit_intercept else 0.0
-    return _finish(w, intercept, it, converged, obj, gap, kkt, hist, newton_at, tol, "solve")
+    return _finish(w, intercept, it, converged, obj, gap, kkt, hist, newton_at, tol, "solve",
+                   stopped)
 
 
 def _ls_gap(r, yc, h, grad, w, penalty, primal):
@@ -680,6 +684,7 @@ def _solve_logistic(X, y, h, penalty, w, *, selection, partition, update, tol, m
     ws_size = min(p, 10)
     gap = np.nan
     converged = False
+    stopped = False
     while True:
         zz = z + b
         rho = h * y * expit(-y * zz)
@@ -700,6 +705,7 @@ def _solve_logistic(X, y, h, penalty, w, *, selection, partition, update, tol, m
         _log(verbose, it, obj, gap, kkt, t0)
         if callback is not None and callback({"iteration": it, "objective": obj, "gap": gap,
                                                "kkt": kkt, "coef": w.copy()}):
+            stopped = True
             break
         if converged or it >= max_iter:
             break
@@ -735,7 +741,7 @@ def _solve_logistic(X, y, h, penalty, w, *, selection, partition, update, tol, m
         z += t * (Xd - db)
         b += t * db
     return _finish(w, b if fit_intercept else 0.0, it, converged, obj, gap, kkt, hist, newton_at,
-                   tol, "solve")
+                   tol, "solve", stopped)
 
 
 # --------------------------------------------------------------------------- multinomial
@@ -766,8 +772,8 @@ def _solve_multinomial(X, yi, K, h, penalty, W, *, selection, partition, update,
     diagL = np.asarray((X.multiply(X)).T @ h).ravel() if sp.issparse(X) else (X * X).T @ h
     hist = {k: [] for k in ("objective", "gap", "kkt", "n_updates", "time")}
     n_upd, newton_at, it = 0, None, 0
-    ws_sizes = [min(p, 10)] * K
     converged = False
+    stopped = False
     while True:
         P = _softmax(Z + b)
         R = h[:, None] * (P - Y)
@@ -783,6 +789,7 @@ def _solve_multinomial(X, yi, K, h, penalty, W, *, selection, partition, update,
         _log(verbose, it, obj, np.nan, kkt, t0)
         if callback is not None and callback({"iteration": it, "objective": obj, "gap": np.nan,
                                                "kkt": kkt, "coef": W.copy()}):
+            stopped = True
             break
         if converged or it >= max_iter:
             break
@@ -827,7 +834,7 @@ def _solve_multinomial(X, yi, K, h, penalty, W, *, selection, partition, update,
             Z[:, k] += t * (Xd - db)
             b[k] += t * db
     return _finish(W, b if fit_intercept else np.zeros(K), it, converged, obj, np.nan, kkt, hist,
-                   newton_at, tol, "solve")
+                   newton_at, tol, "solve", stopped)
 
 
 # --------------------------------------------------------------------------- graph quadratic
@@ -878,7 +885,7 @@ def _solve_graph(datafit, y, block_size, warm, *, selection, partition, update, 
     for col in range(X.shape[1]):
         xc = np.ascontiguousarray(X[:, col])
         gc = np.ascontiguousarray(Gm[:, col])
-        trace = np.zeros(min(max_iter, 100000))
+        trace = np.zeros(min(max_iter, 5_000_000))
         it, gmax = _graph.graph_bcd(indptr, indices, data, diag, xc, gc, free, rule, part, upd,
                                     tau, bptr, bidx, max_iter, tol * float(g0[col]), _seed(rng),
                                     trace)
