@@ -630,3 +630,16 @@ def gram_cols_rows(const double[::1] data, const int[::1] indices, const int[::1
                 v = h[i] * data[k]
                 for kk in range(rindptr[i], rindptr[i + 1]):
                     outT[b, rindices[kk]] += v * rdata[kk]
+
+
+def col_sq_norms(const double[::1] data, const int[::1] indices, const int[::1] indptr,
+                 const double[::1] h, double[::1] out):
+    """out[j] = sum_i h_i X[i, j]^2 for a CSC matrix X."""
+    cdef Py_ssize_t j, k
+    cdef double s
+    with nogil:
+        for j in range(out.shape[0]):
+            s = 0.0
+            for k in range(indptr[j], indptr[j + 1]):
+                s += h[indices[k]] * data[k] * data[k]
+            out[j] = s

@@ -44,6 +44,8 @@ GRAM_LIMIT = 2500
 #: scores, every coordinate scoring at least this fraction of the best is
 #: updated (exactly, in index order) before the next scan.
 GREEDY_FRAC = 0.5
+#: Epochs of block updates allowed per proximal Newton subproblem (logistic losses).
+NEWTON_INNER_EPOCHS = 20
 _EMPTY_I = np.zeros(0, dtype=np.intp)
 _CONTROLLER = None
 
@@ -162,6 +164,16 @@ class _GramCache:
             G[nn, :] = C.T
         self.idx, self.G = ws, G
         return G.copy()
+
+
+def _sq_norms(X, h):
+    """sum_i h_i X[i, j]^2 for every column j."""
+    if sp.issparse(X):
+        out = np.empty(X.shape[1])
+        _cd.col_sq_norms(X.data, X.indices.astype(np.int32, copy=False),
+                         X.indptr.astype(np.int32, copy=False), h, out)
+        return out
+    return np.einsum("ij,ij,i->j", X, X, h)
 
 
 def _select_ws(w, score, ws_size, p):
@@ -468,14 +480,9 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
     issparse = sp.issparse(X)
     xbar = np.asarray(X.T @ h).ravel() if fit_intercept else np.zeros(p)
     ybar = float(h @ y) if fit_intercept else 0.0
-    if issparse:
-        X2 = X.copy()
-        X2.data **= 2
-        sqn = np.asarray(X2.T @ h).ravel()
-    else:
-        sqn = np.einsum("ij,ij,i->j", X, X, h)
+    sqn = _sq_norms(X, h)
     L = np.maximum(sqn - xbar * xbar, 0.0)
-    r = y - ybar - (X @ w - float(xbar @ w))
+    r = y - ybar - (X @ w - float(xbar @ w)) if np.any(w) else y - ybar
     P0 = 0.5 * float(h @ (y - ybar) ** 2)
     g0 = -np.asarray(X.T @ (h * (y - ybar))).ravel()
     viol0 = float(penalty.subdiff_distance(np.zeros(p), g0).max()) if p else 0.0
@@ -639,7 +646,7 @@ def _newton_direction(X, ws, D, grad_ws, grad_b, w_ws, l1_ws, penalty, fit_inter
     tau_ws = min(tau, m)
     bptr, bidx = _partition_blocks(partition, tau_ws, m, np.diag(Q).copy())
     nu, _, nat, _ = _cd.gram_bcd(Q, c, beta, g, l1_ws, penalty.l2, penalty.nonneg, rule, tau_ws,
-                                 upd, bptr, bidx, eps_in, 1000 * max(1, -(-m // tau_ws)),
+                                 upd, bptr, bidx, eps_in, NEWTON_INNER_EPOCHS * max(1, -(-m // tau_ws)),
                                  upd == 0, _seed(rng), _EMPTY_D, GREEDY_FRAC)
     d = beta - w_ws
     db = 0.0
@@ -678,7 +685,7 @@ def _solve_logistic(X, y, h, penalty, w, *, selection, partition, update, tol, m
                 abs(float(rho0.sum())) if fit_intercept else 0.0)
     P0 = float(np.log(2.0))
     has_gap = _has_gap(penalty) and not fit_intercept
-    diagL = np.asarray((X.multiply(X)).T @ h).ravel() if sp.issparse(X) else (X * X).T @ h
+    diagL = _sq_norms(X, h)
     hist = {k: [] for k in ("objective", "gap", "kkt", "n_updates", "time")}
     n_upd, newton_at, it = 0, None, 0
     ws_size = min(p, 10)
@@ -769,7 +776,7 @@ def _solve_multinomial(X, yi, K, h, penalty, W, *, selection, partition, update,
     G0 = np.asarray(X.T @ (h[:, None] * (1.0 / K - Y)))
     viol0 = max(float(penalty.subdiff_distance(np.zeros_like(G0), G0).max()),
                 float(np.abs(h @ (1.0 / K - Y)).max()) if fit_intercept else 0.0)
-    diagL = np.asarray((X.multiply(X)).T @ h).ravel() if sp.issparse(X) else (X * X).T @ h
+    diagL = _sq_norms(X, h)
     hist = {k: [] for k in ("objective", "gap", "kkt", "n_updates", "time")}
     n_upd, newton_at, it = 0, None, 0
     converged = False
