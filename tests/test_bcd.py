@@ -569,3 +569,22 @@ def test_tour():
 
     row = run_family("bcd")
     assert row.error < 1e-6
+
+
+def test_residual_newton_path_matches_gram_path(monkeypatch):
+    import numalg.bcd._solvers as S
+
+    rng = np.random.default_rng(18)
+    X = sp.random(150, 400, density=0.05, format="csc", random_state=rng, data_rvs=rng.standard_normal)
+    y = np.sign(X @ rng.standard_normal(400) + 0.1)
+    y[y == 0] = 1
+    yi = rng.integers(0, 3, 150)
+    out = {}
+    for flag in (True, False):
+        monkeypatch.setattr(S, "RESIDUAL_NEWTON", flag)
+        a = solve(Logistic(), L1(0.002), X, y, tol=1e-12)
+        b = solve(Multinomial(), L1(0.002), X, yi, tol=1e-10, max_iter=500)
+        assert a.converged and b.converged
+        out[flag] = (a.objective, b.objective)
+    assert out[True][0] == pytest.approx(out[False][0], rel=1e-10)
+    assert out[True][1] == pytest.approx(out[False][1], rel=1e-8)
