@@ -423,10 +423,21 @@ def graph_bcd(const int[::1] indptr, const int[::1] indices, const double[::1] d
                                 blk[0] = si[a].i
                         nb = 1
                     else:
-                        qsort(si, nc, sizeof(ScoreIdx), _cmp_desc)
-                        for a in range(tau):
-                            blk[a] = si[a].i
-                        nb = tau
+                        # partial selection of the tau best (insertion into a sorted buffer)
+                        nb = 0
+                        for a in range(nc):
+                            s = si[a].s
+                            if nb == tau and s <= dd[tau - 1]:
+                                continue
+                            t = nb if nb < tau else tau - 1
+                            while t > 0 and dd[t - 1] < s:
+                                dd[t] = dd[t - 1]
+                                blk[t] = blk[t - 1]
+                                t -= 1
+                            dd[t] = s
+                            blk[t] = si[a].i
+                            if nb < tau:
+                                nb += 1
                 elif rule == CYCLIC:
                     for t in range(tau):
                         blk[nb] = freeidx[cursor % nfree]
