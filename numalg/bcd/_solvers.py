@@ -1,0 +1,979 @@
+"""Greedy block coordinate descent: the public :func:`solve`."""
+
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.special import expit, xlogy
+from sklearn.exceptions import ConvergenceWarning
+from threadpoolctl import ThreadpoolController
+
+from .._results import IterativeResult
+from .._validation import check_array, check_int, check_matrix, check_option, check_scalar
+from . import _cd, _graph
+from ._objects import (
+    ElasticNetPenalty,
+    GraphQuadratic,
+    L1,
+    L2,
+    Logistic,
+    Multinomial,
+    NoPenalty,
+    NonNegative,
+    Quadratic,
+    _Datafit,
+    _Penalty,
+)
+
+__all__ = ["solve", "BCDResult", "SELECTIONS", "PARTITIONS", "UPDATES"]
+
+SELECTIONS = ("gsl", "gs", "gsd", "gsq", "cyclic", "random", "lipschitz")
+PARTITIONS = ("variable", "contiguous", "sorted", "mixed", "tree", "greedy_tree", "red_black")
+UPDATES = ("newton", "gradient", "backtracking", "message_passing")
+_RULE = {"cyclic": 0, "random": 1, "lipschitz": 2, "gs": 3, "gsl": 4, "gsd": 5, "gsq": 6}
+_UPDATE = {"newton": 0, "gradient": 1, "backtracking": 2, "message_passing": 3}
+_GRAPH_ONLY = ("tree", "greedy_tree", "red_black")
+#: Working sets larger than this are solved by residual coordinate descent
+#: instead of on their Gram matrix.
+GRAM_LIMIT = 2500
+#: Inside working sets the greedy rules are batched: after each scan of the
+#: scores, every coordinate scoring at least this fraction of the best is
+#: updated (exactly, in index order) before the next scan.
+GREEDY_FRAC = 0.5
+#: Epochs of block updates allowed per proximal Newton subproblem (logistic losses).
+NEWTON_INNER_EPOCHS = 20
+#: Proximal Newton subproblems are solved to this fraction of the current KKT violation.
+NEWTON_INNER_TOL = 0.1
+#: Use residual coordinate descent for large sparse proximal Newton subproblems.
+RESIDUAL_NEWTON = True
+_EMPTY_I = np.zeros(0, dtype=np.intp)
+_CONTROLLER = None
+
+
+def _single_threaded_blas():
+    """Small LAPACK solves in the kernels run best (and predictably) on one thread."""
+    global _CONTROLLER
+    if _CONTROLLER is None:
+        _CONTROLLER = ThreadpoolController()
+    return _CONTROLLER.limit(limits=1, user_api="blas")
+_EMPTY_D = np.zeros(0)
+_EMPTY_F = np.zeros((1, 1), order="F")
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class BCDResult(IterativeResult):
+    """Result of :func:`solve`.
+
+    Attributes
+    ----------
+    coef : ndarray of shape (n_features,) or (n_features, n_classes)
+        The coefficients (node values for :class:`GraphQuadratic`).
+    intercept : float or ndarray of shape (n_classes,)
+        The intercept (0 when ``fit_intercept=False``).
+    n_iter : int
+        Outer iterations: working-set passes (each a subproblem solve, or one
+        proximal Newton step for the logistic datafits), or epochs when
+        ``working_set=False``, or block updates for :class:`GraphQuadratic`.
+    converged : bool
+        Whether the stopping rule (see :func:`solve`) was met.
+    objective : float
+        Primal objective at the returned point.
+    gap : float
+        Duality gap (nan where no gap is computed).
+    kkt : float
+        Largest KKT violation (min-norm subgradient, intercept included).
+    history : dict of str to ndarray
+        Per outer iteration: ``objective``, ``gap``, ``kkt``, ``n_updates``
+        (cumulative block updates), ``time``; with ``working_set=False`` or a
+        graph datafit also ``objective_per_update``.
+    active_set_identified_at : int or None
+        Block update count at which a full Newton step on the identified support
+        was first taken (None if it never happened).
+    """
+
+    coef: np.ndarray
+    intercept: float | np.ndarray
+    objective: float
+    gap: float
+    kkt: float
+    active_set_identified_at: int | None
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _matvec_cols(X, ws, d):
+    """X[:, ws] @ d."""
+    if sp.issparse(X):
+        return X[:, ws] @ d
+    return X[:, ws] @ d
+
+
+def _gram(X, ws, weights):
+    """X[:, ws]^T diag(weights) X[:, ws] as a dense C-ordered array."""
+    if sp.issparse(X):
+        R = sp.csr_array(X[:, ws])
+        G = np.empty((ws.size, ws.size))
+        _cd.gram_cols_rows(X.data, X.indices.astype(np.int32, copy=False),
+                           X.indptr.astype(np.int32, copy=False), R.data,
+                           R.indices.astype(np.int32, copy=False),
+                           R.indptr.astype(np.int32, copy=False), weights,
+                           ws.astype(np.intp, copy=False), G)
+        return G
+    else:
+        Xs = X[:, ws]
+        G = Xs.T @ (Xs * weights[:, None])
+    return np.ascontiguousarray(G)
+
+
+class _GramCache:
+    """Gram matrix X[:, ws]^T diag(h) X[:, ws], reusing the entries of the last working set."""
+
+    def __init__(self, X, h):
+        self.X, self.h = X, h
+        self.idx = _EMPTY_I
+        self.G = np.zeros((0, 0))
+        if sp.issparse(X):
+            self.data = X.data
+            self.indices = X.indices.astype(np.int32, copy=False)
+            self.indptr = X.indptr.astype(np.int32, copy=False)
+            self.work = np.zeros(X.shape[0])
+
+    def _cross(self, rows, cols):
+        if sp.issparse(self.X):
+            R = sp.csr_array(self.X[:, rows])
+            outT = np.empty((cols.size, rows.size))
+            _cd.gram_cols_rows(self.data, self.indices, self.indptr, R.data,
+                               R.indices.astype(np.int32, copy=False),
+                               R.indptr.astype(np.int32, copy=False), self.h, cols, outT)
+            return outT.T
+        return self.X[:, rows].T @ (self.X[:, cols] * self.h[:, None])
+
+    def __call__(self, ws):
+        ws = ws.astype(np.intp)
+        known = np.isin(ws, self.idx, assume_unique=True)
+        new = ws[~known]
+        G = np.empty((ws.size, ws.size))
+        if known.any():
+            pos = np.searchsorted(self.idx, ws[known])
+            kk = np.flatnonzero(known)
+            G[np.ix_(kk, kk)] = self.G[np.ix_(pos, pos)]
+        if new.size:
+            nn = np.flatnonzero(~known)
+            C = self._cross(ws, new)
+            G[:, nn] = C
+            G[nn, :] = C.T
+        self.idx, self.G = ws, G
+        return G.copy()
+
+
+def _sq_norms(X, h):
+    """sum_i h_i X[i, j]^2 for every column j."""
+    if sp.issparse(X):
+        out = np.empty(X.shape[1])
+        _cd.col_sq_norms(X.data, X.indices.astype(np.int32, copy=False),
+                         X.indptr.astype(np.int32, copy=False), h, out)
+        return out
+    return np.einsum("ij,ij,i->j", X, X, h)
+
+
+def _select_ws(w, score, ws_size, p):
+    """Support plus the highest-scoring violators, as sorted indices."""
+    support = np.flatnonzero(w != 0)
+    s = score.copy()
+    s[support] = np.inf
+    k = min(max(ws_size, support.size), p)
+    if k >= p:
+        return np.arange(p)
+    cand = np.argpartition(-s, k - 1)[:k]
+    cand = cand[s[cand] > 0]
+    if cand.size == 0:
+        cand = np.argpartition(-s, 0)[:1]
+    return np.sort(cand).astype(np.intp)
+
+
+def _partition_blocks(partition, tau, m, diagQ):
+    """Fixed partitions of ``m`` local coordinates into blocks of ``tau``."""
+    if partition == "variable" or tau <= 1 and partition == "variable":
+        return _EMPTY_I, _EMPTY_I
+    if partition == "contiguous":
+        idx = np.arange(m)
+    elif partition == "sorted":
+        idx = np.argsort(diagQ, kind="stable")
+    elif partition == "mixed":
+        order = np.argsort(diagQ, kind="stable")
+        nb = -(-m // tau)
+        idx = np.concatenate([order[b::nb] for b in range(nb)])
+        sizes = [order[b::nb].size for b in range(nb)]
+        ptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)
+        return ptr, idx.astype(np.intp)
+    else:  # pragma: no cover - validated earlier
+        raise ValueError(partition)
+    ptr = np.arange(0, m + tau, tau, dtype=np.intp)
+    ptr[-1] = m
+    ptr = np.unique(ptr)
+    return ptr, idx.astype(np.intp)
+
+
+def _seed(rng_state):
+    return int(rng_state.integers(1, 2**62))
+
+
+# --------------------------------------------------------------------------- the API
+
+
+def solve(
+    datafit,
+    penalty,
+    X,
+    y,
+    *,
+    selection="gsl",
+    block_size=None,
+    partition="variable",
+    update="newton",
+    tol=1e-6,
+    max_iter=100,
+    warm_start_coef=None,
+    verbose=False,
+    callback=None,
+    fit_intercept=False,
+    sample_weight=None,
+    working_set=True,
+    random_state=0,
+):
+    r"""Minimise ``datafit + penalty`` by greedy block coordinate descent.
+
+    The problem is :math:`\min_w F(Xw + b) + R(w)`.  Coordinates are updated in
+    blocks chosen by a selection rule inside a *working set* that grows by KKT
+    violation (as in skglm and celer); each working-set subproblem is a
+    quadratic model (the exact Gram matrix for :class:`Quadratic`, a proximal
+    Newton model for the logistic datafits) minimised by block updates with
+    incrementally maintained gradients and greedy scores.  Once the support
+    and signs are stable for an epoch, a Newton step on the support finishes
+    the quadratic in finitely many steps.  For :class:`GraphQuadratic` the
+    blocks are forests of the graph, solved exactly by message passing.
+
+    Parameters
+    ----------
+    datafit : Quadratic, Logistic, Multinomial or GraphQuadratic
+        The datafit object.
+    penalty : NoPenalty, L2, L1, ElasticNetPenalty or NonNegative
+        The penalty object (:class:`GraphQuadratic` takes :class:`NoPenalty`).
+    X : {array-like, sparse matrix} of shape (n_samples, n_features) or None
+        Design matrix (sparse input is used in CSC form).  None for
+        :class:`GraphQuadratic`.
+    y : array-like of shape (n_samples,)
+        Targets; -1/+1 (or 0/1) labels for :class:`Logistic`, integer labels
+        ``0..K-1`` for :class:`Multinomial`; for :class:`GraphQuadratic` the
+        node values (n_nodes,) or (n_nodes, k) of which the labelled rows are
+        used.
+    selection : {"gsl", "gs", "gsd", "gsq", "cyclic", "random", "lipschitz"}, default="gsl"
+        Block selection rule: Gauss-Southwell-Lipschitz (GS-r scaled by the
+        coordinate Lipschitz constants), Gauss-Southwell (min-norm
+        subgradient, GS-s), GS-diagonal, GS-quadratic (GS-q: largest decrease
+        of the proximal step), cyclic, uniform random, or Lipschitz sampling.
+    block_size : int, default=None
+        Coordinates per block.  None means ``min(1, n_features)`` for the
+        design-matrix datafits (greedy coordinate updates), ``min(5, n_nodes)``
+        for variable blocks on a graph, and unlimited forests for tree blocks.
+    partition : {"variable", "contiguous", "sorted", "mixed", "tree", "greedy_tree", "red_black"}, default="variable"
+        Variable blocks (any ``block_size`` coordinates each iteration) or a
+        fixed partition: contiguous, sorted by Lipschitz constant, mixed
+        Lipschitz constants.  The last three are for :class:`GraphQuadratic`:
+        a partition into forests, greedy maximal forests grown in score order
+        each iteration, and a red-black (greedy colouring) partition.
+    update : {"newton", "gradient", "backtracking", "message_passing"}, default="newton"
+        Block update: exact block minimisation (Cholesky of the block Hessian
+        for smooth blocks, exact proximal Newton by coordinate sweeps
+        otherwise, active-set Newton on the support), a proximal gradient step
+        with a Gershgorin bound of the block Lipschitz constant, or with
+        backtracking on it.  ``"message_passing"`` solves forest blocks of a
+        :class:`GraphQuadratic` in linear time.
+    tol : float, default=1e-6
+        Stopping tolerance.  Where a duality gap exists (:class:`Quadratic`
+        with :class:`L1`/:class:`ElasticNetPenalty`, and :class:`Logistic` with them
+        and no intercept) the solver stops when ``gap <= tol * P(0)``, P(0)
+        the objective at ``w = 0``; otherwise when the largest KKT violation
+        is ``<= tol`` times its value at ``w = 0``.
+    max_iter : int, default=100
+        Maximum number of outer iterations (block updates for a graph).
+    warm_start_coef : array-like, default=None
+        Initial coefficients (and, for graphs, initial node values).
+    verbose : bool, default=False
+        Print one line per outer iteration.
+    callback : callable, default=None
+        Called as ``callback(info)`` with a dict (iteration, objective, gap,
+        kkt, coef) after each outer iteration; returning True stops.
+    fit_intercept : bool, default=False
+        Fit an unpenalised intercept.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative sample weights (normalised to sum to one).
+    working_set : bool, default=True
+        Use a working set; False runs the rule on all coordinates, one epoch
+        per outer iteration (used for the convergence plots).
+    random_state : int, Generator or None, default=0
+        Seed of the random rules.
+
+    Returns
+    -------
+    result : BCDResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from numalg.bcd import solve, Quadratic, L1
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((50, 20))
+    >>> y = X[:, 0] - 2 * X[:, 1] + 0.01 * rng.standard_normal(50)
+    >>> res = solve(Quadratic(), L1(0.1), X, y)
+    >>> res.converged, np.flatnonzero(res.coef).tolist()
+    (True, [0, 1])
+    """
+    from .._validation import check_random_state
+
+    if not isinstance(datafit, _Datafit):
+        raise TypeError(
+            "datafit must be a Quadratic, Logistic, Multinomial or GraphQuadratic instance, "
+            f"got {type(datafit).__name__}"
+        )
+    if not isinstance(penalty, _Penalty):
+        raise TypeError(
+            "penalty must be a NoPenalty, L2, L1, ElasticNet or NonNegative instance, "
+            f"got {type(penalty).__name__}"
+        )
+    check_option(selection, "selection", SELECTIONS)
+    check_option(partition, "partition", PARTITIONS)
+    check_option(update, "update", UPDATES)
+    tol = check_scalar(tol, "tol", min_val=0.0)
+    max_iter = check_int(max_iter, "max_iter", min_val=1)
+    if callback is not None and not callable(callback):
+        raise TypeError("callback must be callable or None")
+    rng = check_random_state(random_state)
+    opts = dict(selection=selection, partition=partition, update=update, tol=tol,
+                max_iter=max_iter, verbose=bool(verbose), callback=callback, rng=rng)
+
+    with _single_threaded_blas():
+        return _dispatch(datafit, penalty, X, y, block_size, warm_start_coef, fit_intercept,
+                         sample_weight, working_set, opts)
+
+
+def _dispatch(datafit, penalty, X, y, block_size, warm_start_coef, fit_intercept, sample_weight,
+              working_set, opts):
+    selection, partition, update = opts["selection"], opts["partition"], opts["update"]
+    if isinstance(datafit, GraphQuadratic):
+        if not isinstance(penalty, NoPenalty):
+            raise ValueError("GraphQuadratic supports only NoPenalty()")
+        if X is not None:
+            raise ValueError("X must be None for GraphQuadratic (the graph is in the datafit)")
+        return _solve_graph(datafit, y, block_size, warm_start_coef, **opts)
+
+    if partition in _GRAPH_ONLY or update == "message_passing":
+        raise ValueError(
+            f"partition={partition!r} and update='message_passing' need a GraphQuadratic datafit"
+            if partition in _GRAPH_ONLY else
+            "update='message_passing' needs a GraphQuadratic datafit (forest blocks)"
+        )
+    X = check_matrix(X, "X", sparse_format="csc")
+    n, p = X.shape
+    if block_size is None:
+        tau = 1
+    else:
+        tau = check_int(block_size, "block_size", min_val=1, max_val=p)
+    if isinstance(datafit, Multinomial):
+        y = check_array(y, "y", ndim=1, dtype=None)
+    else:
+        y = check_array(y, "y", ndim=1)
+    if y.shape[0] != n:
+        raise ValueError(f"X and y have inconsistent lengths: X has {n} rows, y has {y.shape[0]}")
+    h = _sample_weights(sample_weight, n)
+    opts.update(fit_intercept=bool(fit_intercept), tau=tau, working_set=bool(working_set))
+
+    if isinstance(datafit, Quadratic):
+        w0 = _warm(warm_start_coef, (p,))
+        return _solve_quadratic(X, y, h, penalty, w0, **opts)
+    if isinstance(datafit, Logistic):
+        vals = np.unique(y)
+        if vals.size > 2 or not (set(vals.tolist()) <= {-1.0, 1.0} or set(vals.tolist()) <= {0.0, 1.0}):
+            raise ValueError(f"y must hold binary labels in {{-1, 1}} or {{0, 1}} for Logistic, got values {vals[:5]}")
+        y = np.where(y > 0, 1.0, -1.0)
+        w0 = _warm(warm_start_coef, (p,))
+        return _solve_logistic(X, y, h, penalty, w0, **opts)
+    if isinstance(datafit, Multinomial):
+        if y.dtype.kind == "f":
+            if not np.all(y == np.round(y)):
+                raise ValueError("y must hold integer class labels 0..K-1 for Multinomial")
+        elif y.dtype.kind not in "iu":
+            raise ValueError("y must hold integer class labels 0..K-1 for Multinomial")
+        yi = y.astype(np.int64)
+        if yi.min() < 0:
+            raise ValueError("y must hold integer class labels 0..K-1 for Multinomial (found negative labels)")
+        K = max(int(yi.max()) + 1, 2)
+        w0 = _warm(warm_start_coef, (p, K))
+        return _solve_multinomial(X, yi, K, h, penalty, w0, **opts)
+    raise TypeError(f"unsupported datafit {datafit!r}")  # pragma: no cover
+
+
+def _warm(w, shape):
+    if w is None:
+        return np.zeros(shape)
+    w = check_array(w, "warm_start_coef", ndim=len(shape), copy=True)
+    if w.shape != shape:
+        raise ValueError(f"warm_start_coef must have shape {shape}, got {w.shape}")
+    return w
+
+
+def _sample_weights(sample_weight, n):
+    if sample_weight is None:
+        return np.full(n, 1.0 / n)
+    sw = check_array(sample_weight, "sample_weight", ndim=1)
+    if sw.shape[0] != n:
+        raise ValueError(f"sample_weight must have length {n}, got {sw.shape[0]}")
+    if (sw < 0).any():
+        raise ValueError("sample_weight must be non-negative")
+    s = sw.sum()
+    if s <= 0:
+        raise ValueError("sample_weight must have a positive sum")
+    return sw / s
+
+
+def _has_gap(penalty):
+    return isinstance(penalty, (L1, ElasticNetPenalty)) and not penalty.nonneg
+
+
+def _pen_value(penalty, w):
+    return penalty.l1 * float(np.abs(w).sum()) + 0.5 * penalty.l2 * float(np.sum(w * w))
+
+
+def _finish(coef, intercept, it, converged, obj, gap, kkt, hist, newton_at, tol, name,
+            stopped=False):
+    if not converged and not stopped:
+        warnings.warn(
+            f"{name} did not converge in {it} iterations (kkt={kkt:.3g}, gap={gap:.3g}); "
+            "increase max_iter or tol",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    history = {k: np.asarray(v) for k, v in hist.items()}
+    return BCDResult(
+        coef=coef, intercept=intercept, n_iter=it, converged=converged, objective=obj,
+        gap=gap, kkt=kkt, history=history, active_set_identified_at=newton_at,
+    )
+
+
+def _log(verbose, it, obj, gap, kkt, t0):
+    if verbose:
+        print(f"iter {it:4d}  objective {obj:.10e}  gap {gap:.3e}  kkt {kkt:.3e}  "
+              f"time {time.perf_counter() - t0:.3f}s")
+
+
+# --------------------------------------------------------------------------- least squares
+
+
+def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, max_iter,
+                     verbose, callback, rng, fit_intercept, tau, working_set):
+    n, p = X.shape
+    t0 = time.perf_counter()
+    l1v = np.full(p, penalty.l1)
+    l2, nonneg = penalty.l2, penalty.nonneg
+    rule = _RULE[selection]
+    upd = _UPDATE[update]
+    issparse = sp.issparse(X)
+    xbar = np.asarray(X.T @ h).ravel() if fit_intercept else np.zeros(p)
+    ybar = float(h @ y) if fit_intercept else 0.0
+    sqn = _sq_norms(X, h)
+    L = np.maximum(sqn - xbar * xbar, 0.0)
+    r = y - ybar - (X @ w - float(xbar @ w)) if np.any(w) else y - ybar
+    P0 = 0.5 * float(h @ (y - ybar) ** 2)
+    g0 = -np.asarray(X.T @ (h * (y - ybar))).ravel()
+    viol0 = float(penalty.subdiff_distance(np.zeros(p), g0).max()) if p else 0.0
+    has_gap = _has_gap(penalty)
+    hist = {k: [] for k in ("objective", "gap", "kkt", "n_updates", "time")}
+    if not working_set:
+        hist["objective_per_update"] = []
+    n_upd = 0
+    newton_at = None
+    ws_size = min(p, 10)
+    converged = False
+    stopped = False
+    gap = np.nan
+    Xf = None
+    G_full = None
+    gram_cache = _GramCache(X, h)
+    it = 0
+    obj = kkt = np.nan
+
+    while True:
+        grad = -np.asarray(X.T @ (h * r)).ravel()
+        viol = np.empty(p)
+        _cd.violations(w, grad, l1v, l2, nonneg, viol)
+        kkt = float(viol.max()) if p else 0.0
+        obj = 0.5 * float(h @ (r * r)) + _pen_value(penalty, w)
+        if has_gap:
+            gap = _ls_gap(r, y - ybar, h, grad, w, penalty, obj)
+            converged = gap <= tol * P0
+        else:
+            converged = kkt <= tol * viol0
+        hist["objective"].append(obj)
+        hist["gap"].append(gap)
+        hist["kkt"].append(kkt)
+        hist["n_updates"].append(n_upd)
+        hist["time"].append(time.perf_counter() - t0)
+        _log(verbose, it, obj, gap, kkt, t0)
+        if callback is not None and callback({"iteration": it, "objective": obj, "gap": gap,
+                                               "kkt": kkt, "coef": w.copy()}):
+            stopped = True
+            break
+        if converged or it >= max_iter:
+            break
+        it += 1
+        # ------------------------------------------------ working set
+        if working_set:
+            if selection in ("gsl", "gsd", "gsq"):
+                score = viol / np.sqrt(np.maximum(L + l2, 1e-300))
+            else:
+                score = viol
+            ws_size = max(min(p, 10), min(p, 2 * int(np.count_nonzero(w))))
+            ws = _select_ws(w, score, ws_size, p)
+        else:
+            ws = np.arange(p)
+        m = ws.size
+        eps_in = 0.1 * kkt if working_set else 0.0
+        if m <= GRAM_LIMIT:
+            if working_set or G_full is None:
+                Q = gram_cache(ws)
+                if fit_intercept:
+                    Q -= np.outer(xbar[ws], xbar[ws])
+                if not working_set:
+                    G_full = Q
+            else:
+                Q = G_full
+            beta = w[ws].copy()
+            gws = grad[ws].copy()
+            c = Q @ beta - gws
+            tau_ws = min(tau, m)
+            bptr, bidx = _partition_blocks(partition, tau_ws, m, np.diag(Q).copy())
+            if working_set:
+                max_upd = 1000 * max(1, -(-m // tau_ws))
+                trace = _EMPTY_D
+            else:
+                max_upd = max(1, (bptr.size - 1) if bptr.size else -(-m // tau_ws))
+                trace = np.zeros(max_upd)
+            nu, _, nat, _ = _cd.gram_bcd(
+                Q, c, beta, gws, np.ascontiguousarray(l1v[ws]), l2, nonneg, rule, tau_ws, upd,
+                bptr, bidx, eps_in, max_upd, upd == 0, _seed(rng), trace,
+                GREEDY_FRAC if working_set else 1.0)
+            if not working_set:
+                base = obj
+                hist["objective_per_update"].extend((base + trace[:nu]).tolist())
+            if nat >= 0 and newton_at is None:
+                newton_at = n_upd + nat
+            n_upd += nu
+            delta = beta - w[ws]
+            w[ws] = beta
+            if np.any(delta):
+                r -= np.asarray(_matvec_cols(X, ws, delta)).ravel()
+                if fit_intercept:
+                    r -= float(h @ r)
+        else:
+            if Xf is None:
+                Xf = np.zeros((1, 1), order="F") if issparse else np.asfortranarray(X)
+            if issparse:
+                data, ind, ptr = X.data, X.indices.astype(np.int32), X.indptr.astype(np.int32)
+            else:
+                data, ind, ptr = _EMPTY_D, np.zeros(0, np.int32), np.zeros(1, np.int32)
+            ep, _ = _cd.cd_residual(Xf, data, ind, ptr, issparse, h, r, w, ws.astype(np.intp), L,
+                                    xbar, l1v, l2, nonneg, fit_intercept,
+                                    1000 if working_set else 1, eps_in)
+            n_upd += ep * m
+    intercept = (ybar - float(xbar @ w)) if fit_intercept else 0.0
+    return _finish(w, intercept, it, converged, obj, gap, kkt, hist, newton_at, tol, "solve",
+                   stopped)
+
+
+def _ls_gap(r, yc, h, grad, w, penalty, primal):
+    """Duality gap of 1/2 sum h r^2 + l1|w| + l2/2 |w|^2 at the residual r (centred)."""
+    theta = h * r
+    xt = -grad  # X^T theta
+    l1, l2 = penalty.l1, penalty.l2
+    pos = h > 0
+    if l2 > 0:
+        conj = float(np.sum(np.maximum(np.abs(xt) - l1, 0.0) ** 2)) / (2 * l2)
+        dual = float(yc @ theta) - 0.5 * float(np.sum(theta[pos] ** 2 / h[pos])) - conj
+    else:
+        m = float(np.abs(xt).max()) if xt.size else 0.0
+        s = 1.0 if m <= l1 else l1 / m
+        th = s * theta
+        dual = float(yc @ th) - 0.5 * float(np.sum(th[pos] ** 2 / h[pos]))
+    return max(primal - dual, 0.0)
+
+
+# --------------------------------------------------------------------------- logistic
+
+
+def _logistic_gap(y, z, h, grad, penalty, primal):
+    rho = h * y * expit(-y * z)
+    xt = -grad
+    l1, l2 = penalty.l1, penalty.l2
+    if l2 > 0:
+        theta = rho
+        conj = float(np.sum(np.maximum(np.abs(xt) - l1, 0.0) ** 2)) / (2 * l2)
+    else:
+        m = float(np.abs(xt).max()) if xt.size else 0.0
+        s = 1.0 if m <= l1 else l1 / m
+        theta = s * rho
+        conj = 0.0
+    pos = h > 0
+    u = np.clip(y[pos] * theta[pos] / h[pos], 0.0, 1.0)
+    dual = -float(np.dot(h[pos], xlogy(u, u) + xlogy(1 - u, 1 - u))) - conj
+    return max(primal - dual, 0.0)
+
+
+def _newton_direction(X, ws, D, grad_ws, grad_b, w_ws, l1_ws, penalty, fit_intercept, rule, tau,
+                      partition, upd, eps_in, rng, rho=None):
+    """Proximal Newton direction on the working set (intercept eliminated).
+
+    Large working sets of a sparse X without intercept are solved by cyclic
+    coordinate descent on the weighted residual (O(nnz of a column) per update)
+    instead of on the Gram matrix (O(working set) per update).
+    """
+    m = ws.size
+    if (rho is not None and not fit_intercept and sp.issparse(X) and m >= 200
+            and 2 * X.nnz < m * X.shape[1]):
+        p = X.shape[1]
+        wf = np.zeros(p)
+        wf[ws] = w_ws
+        r = np.divide(rho, D, out=np.zeros_like(rho), where=D > 0)
+        Lf = _sq_norms(X, D)
+        l1f = np.zeros(p)
+        l1f[ws] = l1_ws
+        ep, _ = _cd.cd_residual(_EMPTY_F, X.data, X.indices.astype(np.int32, copy=False),
+                                X.indptr.astype(np.int32, copy=False), True, D, r, wf,
+                                ws.astype(np.intp), Lf, np.zeros(p), l1f, penalty.l2,
+                                penalty.nonneg, False, NEWTON_INNER_EPOCHS, eps_in)
+        return wf[ws] - w_ws, 0.0, ep * m, -1
+    Q = _gram(X, ws, D)
+    g = grad_ws.copy()
+    mvec = None
+    if fit_intercept:
+        mvec = np.asarray(X[:, ws].T @ D).ravel()
+        s = float(D.sum())
+        if s > 0:
+            Q -= np.outer(mvec, mvec) / s
+            g -= mvec * grad_b / s
+    beta = w_ws.copy()
+    c = Q @ beta - g
+    tau_ws = min(tau, m)
+    bptr, bidx = _partition_blocks(partition, tau_ws, m, np.diag(Q).copy())
+    nu, _, nat, _ = _cd.gram_bcd(Q, c, beta, g, l1_ws, penalty.l2, penalty.nonneg, rule, tau_ws,
+                                 upd, bptr, bidx, eps_in, NEWTON_INNER_EPOCHS * max(1, -(-m // tau_ws)),
+                                 upd == 0, _seed(rng), _EMPTY_D, GREEDY_FRAC)
+    d = beta - w_ws
+    db = 0.0
+    if fit_intercept:
+        s = float(D.sum())
+        db = -(grad_b + float(mvec @ d)) / s if s > 0 else 0.0
+    return d, db, nu, nat
+
+
+def _line_search(fval, pen, w_ws, d, penalty, lin, t_min=1e-10):
+    """Armijo backtracking along the proximal Newton direction."""
+    f0 = fval(0.0) + pen(w_ws)
+    delta = lin + pen(w_ws + d) - pen(w_ws)
+    t = 1.0
+    while t > t_min:
+        val = fval(t) + pen(w_ws + t * d)
+        if val <= f0 + 1e-4 * t * min(delta, 0.0) + 1e-15 * abs(f0):
+            return t
+        t *= 0.5
+    return 0.0
+
+
+def _solve_logistic(X, y, h, penalty, w, *, selection, partition, update, tol, max_iter,
+                    verbose, callback, rng, fit_intercept, tau, working_set):
+    n, p = X.shape
+    t0 = time.perf_counter()
+    l1v = np.full(p, penalty.l1)
+    l2, nonneg = penalty.l2, penalty.nonneg
+    rule, upd = _RULE[selection], _UPDATE[update]
+    b = 0.0
+    z = np.asarray(X @ w).ravel()
+    pen = lambda v: _pen_value(penalty, v)  # noqa: E731
+    rho0 = h * y * 0.5
+    g0 = -np.asarray(X.T @ rho0).ravel()
+    viol0 = max(float(penalty.subdiff_distance(np.zeros(p), g0).max()) if p else 0.0,
+                abs(float(rho0.sum())) if fit_intercept else 0.0)
+    P0 = float(np.log(2.0))
+    has_gap = _has_gap(penalty) and not fit_intercept
+    diagL = _sq_norms(X, h)
+    hist = {k: [] for k in ("objective", "gap", "kkt", "n_updates", "time")}
+    n_upd, newton_at, it = 0, None, 0
+    ws_size = min(p, 10)
+    gap = np.nan
+    converged = False
+    stopped = False
+    while True:
+        zz = z + b
+        rho = h * y * expit(-y * zz)
+        grad = -np.asarray(X.T @ rho).ravel()
+        grad_b = -float(rho.sum())
+        viol = np.empty(p)
+        _cd.violations(w, grad, l1v, l2, nonneg, viol)
+        kkt = max(float(viol.max()) if p else 0.0, abs(grad_b) if fit_intercept else 0.0)
+        obj = float(h @ np.logaddexp(0.0, -y * zz)) + pen(w)
+        if has_gap:
+            gap = _logistic_gap(y, zz, h, grad, penalty, obj)
+            converged = gap <= tol * P0
+        else:
+            converged = kkt <= tol * viol0
+        for k, v in (("objective", obj), ("gap", gap), ("kkt", kkt), ("n_updates", n_upd),
+                     ("time", time.perf_counter() - t0)):
+            hist[k].append(v)
+        _log(verbose, it, obj, gap, kkt, t0)
+        if callback is not None and callback({"iteration": it, "objective": obj, "gap": gap,
+                                               "kkt": kkt, "coef": w.copy()}):
+            stopped = True
+            break
+        if converged or it >= max_iter:
+            break
+        it += 1
+        if working_set:
+            score = viol / np.sqrt(np.maximum(0.25 * diagL + l2, 1e-300)) if selection in ("gsl", "gsd", "gsq") else viol
+            ws_size = max(min(p, 10), min(p, 2 * int(np.count_nonzero(w))))
+            ws = _select_ws(w, score, ws_size, p)
+        else:
+            ws = np.arange(p)
+        sig = expit(zz)
+        D = h * sig * (1.0 - sig)
+        eps_in = NEWTON_INNER_TOL * kkt
+        d, db, nu, nat = _newton_direction(X, ws, D, grad[ws], grad_b, w[ws].copy(),
+                                           np.ascontiguousarray(l1v[ws]), penalty, fit_intercept,
+                                           rule, tau, partition, upd, eps_in, rng,
+                                           rho if RESIDUAL_NEWTON else None)
+        if nat >= 0 and newton_at is None:
+            newton_at = n_upd + nat
+        n_upd += nu
+        if not np.any(d) and db == 0.0:
+            continue
+        Xd = np.asarray(_matvec_cols(X, ws, d)).ravel() + db
+        lin = float(grad[ws] @ d) + grad_b * db
+        w_ws = w[ws].copy()
+
+        def fval(t):
+            return float(h @ np.logaddexp(0.0, -y * (zz + t * Xd)))
+
+        t = _line_search(fval, pen, w_ws, d, penalty, lin)
+        if t == 0.0:
+            continue
+        w[ws] = w_ws + t * d
+        z += t * (Xd - db)
+        b += t * db
+    return _finish(w, b if fit_intercept else 0.0, it, converged, obj, gap, kkt, hist, newton_at,
+                   tol, "solve", stopped)
+
+
+# --------------------------------------------------------------------------- multinomial
+
+
+def _softmax(Z):
+    Zm = Z - Z.max(axis=1, keepdims=True)
+    E = np.exp(Zm)
+    return E / E.sum(axis=1, keepdims=True)
+
+
+def _solve_multinomial(X, yi, K, h, penalty, W, *, selection, partition, update, tol, max_iter,
+                       verbose, callback, rng, fit_intercept, tau, working_set):
+    n, p = X.shape
+    t0 = time.perf_counter()
+    Y = np.zeros((n, K))
+    Y[np.arange(n), yi] = 1.0
+    l1v = np.full(p, penalty.l1)
+    l2, nonneg = penalty.l2, penalty.nonneg
+    rule, upd = _RULE[selection], _UPDATE[update]
+    b = np.zeros(K)
+    Z = np.asarray(X @ W)
+    pen = lambda v: _pen_value(penalty, v)  # noqa: E731
+    mf = Multinomial()
+    G0 = np.asarray(X.T @ (h[:, None] * (1.0 / K - Y)))
+    viol0 = max(float(penalty.subdiff_distance(np.zeros_like(G0), G0).max()),
+                float(np.abs(h @ (1.0 / K - Y)).max()) if fit_intercept else 0.0)
+    diagL = _sq_norms(X, h)
+    hist = {k: [] for k in ("objective", "gap", "kkt", "n_updates", "time")}
+    n_upd, newton_at, it = 0, None, 0
+    converged = False
+    stopped = False
+    while True:
+        P = _softmax(Z + b)
+        R = h[:, None] * (P - Y)
+        G = np.asarray(X.T @ R)
+        Gb = R.sum(axis=0)
+        V = penalty.subdiff_distance(W, G)
+        kkt = max(float(V.max()), float(np.abs(Gb).max()) if fit_intercept else 0.0)
+        obj = mf.value(Y, Z + b, h) + pen(W)
+        converged = kkt <= tol * viol0
+        for k, v in (("objective", obj), ("gap", np.nan), ("kkt", kkt), ("n_updates", n_upd),
+                     ("time", time.perf_counter() - t0)):
+            hist[k].append(v)
+        _log(verbose, it, obj, np.nan, kkt, t0)
+        if callback is not None and callback({"iteration": it, "objective": obj, "gap": np.nan,
+                                               "kkt": kkt, "coef": W.copy()}):
+            stopped = True
+            break
+        if converged or it >= max_iter:
+            break
+        it += 1
+        for k in range(K):
+            P = _softmax(Z + b)
+            rk = h * (P[:, k] - Y[:, k])
+            gk = np.asarray(X.T @ rk).ravel()
+            gbk = float(rk.sum())
+            wk = W[:, k].copy()
+            viol = penalty.subdiff_distance(wk, gk)
+            if working_set:
+                score = viol / np.sqrt(np.maximum(0.25 * diagL + l2, 1e-300)) if selection in ("gsl", "gsd", "gsq") else viol
+                ws = _select_ws(wk, score, max(min(p, 10), min(p, 2 * int(np.count_nonzero(wk)))), p)
+            else:
+                ws = np.arange(p)
+            D = h * P[:, k] * (1.0 - P[:, k])
+            vk = max(float(viol.max()), abs(gbk) if fit_intercept else 0.0)
+            d, db, nu, nat = _newton_direction(X, ws, D, gk[ws], gbk, wk[ws].copy(),
+                                               np.ascontiguousarray(l1v[ws]), penalty,
+                                               fit_intercept, rule, tau, partition, upd,
+                                               NEWTON_INNER_TOL * vk, rng,
+                                               -rk if RESIDUAL_NEWTON else None)
+            if nat >= 0 and newton_at is None:
+                newton_at = n_upd + nat
+            n_upd += nu
+            if not np.any(d) and db == 0.0:
+                continue
+            Xd = np.asarray(_matvec_cols(X, ws, d)).ravel() + db
+            lin = float(gk[ws] @ d) + gbk * db
+            Zb = Z + b
+
+            def fval(t, Zb=Zb, Xd=Xd, k=k):
+                Zt = Zb.copy()
+                Zt[:, k] += t * Xd
+                return mf.value(Y, Zt, h)
+
+            w_ws = wk[ws].copy()
+            t = _line_search(fval, pen, w_ws, d, penalty, lin)
+            if t == 0.0:
+                continue
+            W[ws, k] = w_ws + t * d
+            Z[:, k] += t * (Xd - db)
+            b[k] += t * db
+    return _finish(W, b if fit_intercept else np.zeros(K), it, converged, obj, np.nan, kkt, hist,
+                   newton_at, tol, "solve", stopped)
+
+
+# --------------------------------------------------------------------------- graph quadratic
+
+
+def _solve_graph(datafit, y, block_size, warm, *, selection, partition, update, tol, max_iter,
+                 verbose, callback, rng):
+    t0 = time.perf_counter()
+    A = datafit.laplacian
+    n = A.shape[0]
+    y = check_array(y, "y", ndim=(1, 2))
+    if y.shape[0] != n:
+        raise ValueError(f"y must have one row per node ({n}), got {y.shape[0]}")
+    one_d = y.ndim == 1
+    Yv = y.reshape(n, -1)
+    free = (~datafit.labelled).astype(np.int8)
+    if warm is not None:
+        x0 = check_array(warm, "warm_start_coef", ndim=y.ndim).reshape(n, -1).copy()
+        if x0.shape != Yv.shape:
+            raise ValueError(f"warm_start_coef must have shape {y.shape}")
+    else:
+        x0 = np.zeros_like(Yv)
+    x0[datafit.labelled] = Yv[datafit.labelled]
+    indptr = A.indptr.astype(np.int32)
+    indices = A.indices.astype(np.int32)
+    data = A.data.astype(np.float64)
+    diag = A.diagonal().astype(np.float64)
+    nfree = int(free.sum())
+    if partition == "variable":
+        part = 0
+        tau = min(5, max(nfree, 1)) if block_size is None else check_int(block_size, "block_size", min_val=1, max_val=n)
+        bptr, bidx = _EMPTY_I, _EMPTY_I
+    elif partition == "greedy_tree":
+        part = 2
+        tau = 0 if block_size is None else check_int(block_size, "block_size", min_val=1, max_val=n)
+        bptr, bidx = _EMPTY_I, _EMPTY_I
+    else:
+        part = 1
+        tau = 0 if block_size is None else check_int(block_size, "block_size", min_val=1, max_val=n)
+        bptr, bidx = _graph_partition(partition, A, indptr, indices, data, diag, free, tau, rng)
+    rule, upd = _RULE[selection], _UPDATE[update]
+    X = x0.copy()
+    Gm = np.asarray(A @ X)
+    g0 = np.abs(Gm[free.astype(bool)]).max(axis=0) if nfree else np.zeros(X.shape[1])
+    n_it = 0
+    kkts = []
+    traces = []
+    for col in range(X.shape[1]):
+        xc = np.ascontiguousarray(X[:, col])
+        gc = np.ascontiguousarray(Gm[:, col])
+        trace = np.zeros(min(max_iter, 5_000_000))
+        it, gmax = _graph.graph_bcd(indptr, indices, data, diag, xc, gc, free, rule, part, upd,
+                                    tau, bptr, bidx, max_iter, tol * float(g0[col]), _seed(rng),
+                                    trace)
+        X[:, col] = xc
+        n_it = max(n_it, it)
+        kkts.append((gmax, float(g0[col])))
+        traces.append(trace[: min(it, trace.size)])
+    kkt = max(k for k, _ in kkts) if kkts else 0.0
+    converged = all(k <= tol * g for k, g in kkts)
+    obj = datafit.value(X)
+    f0 = datafit.value(x0)
+    L = max(len(t) for t in traces) if traces else 0
+    per = np.zeros(L)
+    for t in traces:
+        per[: t.size] += t
+        if t.size < L:
+            per[t.size:] += t[-1] if t.size else 0.0
+    hist = {"objective": np.array([obj]), "kkt": np.array([kkt]),
+            "objective_per_update": f0 + per, "time": np.array([time.perf_counter() - t0])}
+    if verbose:
+        print(f"graph BCD: {n_it} block updates, objective {obj:.10e}, max|grad| {kkt:.3e}")
+    if callback is not None:
+        callback({"iteration": n_it, "objective": obj, "gap": np.nan, "kkt": kkt, "coef": X})
+    coef = X[:, 0].copy() if one_d else X
+    return _finish(coef, 0.0, n_it, converged, obj, np.nan, kkt, hist, None, tol, "solve")
+
+
+def _graph_partition(partition, A, indptr, indices, data, diag, free, tau, rng):
+    n = A.shape[0]
+    freeidx = np.flatnonzero(free).astype(np.intp)
+    if partition == "tree":
+        labels = np.full(n, -1, dtype=np.intp)
+        order = freeidx.copy()
+        nf = _graph.forest_partition(indptr, indices, data, order, labels)
+        groups = [np.flatnonzero(labels == f) for f in range(nf)]
+        if tau:
+            groups = [g[i:i + tau] for g in groups for i in range(0, g.size, tau)]
+    elif partition == "red_black":
+        colors = np.empty(n, dtype=np.intp)
+        _graph.greedy_coloring(indptr, indices, data, colors)
+        groups = [freeidx[colors[freeidx] == c] for c in np.unique(colors[freeidx])]
+        if tau:
+            groups = [g[i:i + tau] for g in groups for i in range(0, g.size, tau)]
+    else:
+        t = tau or 5
+        if partition == "contiguous":
+            order = freeidx
+        elif partition == "sorted":
+            order = freeidx[np.argsort(diag[freeidx], kind="stable")]
+        else:
+            o = freeidx[np.argsort(diag[freeidx], kind="stable")]
+            nb = -(-o.size // t)
+            order = np.concatenate([o[b::nb] for b in range(nb)]) if nb else o
+        groups = [order[i:i + t] for i in range(0, order.size, t)]
+    groups = [g for g in groups if g.size]
+    ptr = np.concatenate([[0], np.cumsum([g.size for g in groups])]).astype(np.intp)
+    idx = np.concatenate(groups).astype(np.intp) if groups else _EMPTY_I
+    return ptr, idx

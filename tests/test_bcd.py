@@ -1,0 +1,590 @@
+"""numalg.bcd: solvers against closed forms / scipy.optimize / dense solves, estimators
+against scikit-learn, the forest solver against a dense solve, and bad input."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+
+import sklearn.linear_model as sklm
+from numalg.bcd import (
+    L1,
+    L2,
+    ElasticNet,
+    ElasticNetPenalty,
+    GraphQuadratic,
+    LabelPropagation,
+    Lasso,
+    Logistic,
+    LogisticRegression,
+    Multinomial,
+    NoPenalty,
+    NonNegative,
+    Quadratic,
+    solve,
+)
+from numalg.bcd import _cd, _graph
+from reference import (
+    bcd_block_solve,
+    bcd_harmonic,
+    bcd_logistic_minimize,
+    bcd_logistic_objective,
+    bcd_ls_closed_form,
+    bcd_ls_minimize,
+    bcd_multinomial_minimize,
+    bcd_primal,
+    bcd_scores,
+)
+
+RULES = ["gsl", "gs", "gsd", "gsq", "cyclic", "random", "lipschitz"]
+X_PARTITIONS = ["variable", "contiguous", "sorted", "mixed"]
+X_UPDATES = ["newton", "gradient", "backtracking"]
+
+
+def _problem(seed, n, p, sparse=False):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p))
+    if sparse:
+        X[rng.random((n, p)) < 0.6] = 0.0
+        X = sp.csc_array(X)
+    w = np.zeros(p)
+    w[: max(1, p // 3)] = rng.standard_normal(max(1, p // 3))
+    y = X @ w + 0.1 * rng.standard_normal(n)
+    return X, y
+
+
+def _penalty(kind, scale):
+    return {
+        "none": NoPenalty(),
+        "l2": L2(scale),
+        "l1": L1(scale),
+        "en": ElasticNetPenalty(scale, 0.6),
+        "nonneg": NonNegative(),
+        "l1pos": L1(scale, positive=True),
+    }[kind]
+
+
+# ------------------------------------------------------------------ least squares
+
+
+@settings(max_examples=30)
+@given(
+    seed=st.integers(0, 2**16),
+    rule=st.sampled_from(RULES),
+    partition=st.sampled_from(X_PARTITIONS),
+    update=st.sampled_from(X_UPDATES),
+    block=st.integers(1, 4),
+    pen=st.sampled_from(["none", "l2", "l1", "en", "nonneg", "l1pos"]),
+    fit_intercept=st.booleans(),
+    sparse=st.booleans(),
+    working_set=st.booleans(),
+)
+def test_least_squares_every_rule_reaches_reference(seed, rule, partition, update, block, pen,
+                                                    fit_intercept, sparse, working_set):
+    X, y = _problem(seed, 30, 8, sparse)
+    alpha = 0.05 * float(np.abs(np.asarray(X.T @ y)).max()) / 30
+    penalty = _penalty(pen, alpha)
+    res = solve(Quadratic(), penalty, X, y, selection=rule, partition=partition, update=update,
+                block_size=block, tol=1e-12, max_iter=3000, fit_intercept=fit_intercept,
+                working_set=working_set)
+    assert res.converged
+    if pen in ("none", "l2"):
+        w, b = bcd_ls_closed_form(X, y, penalty.l2, fit_intercept=fit_intercept)
+        np.testing.assert_allclose(res.coef, w, rtol=1e-6, atol=1e-8)
+        assert res.intercept == pytest.approx(b, abs=1e-8)
+    else:
+        w, b, ref = bcd_ls_minimize(X, y, penalty.l1, penalty.l2, fit_intercept=fit_intercept,
+                                    nonneg=penalty.nonneg)
+        ours = bcd_primal(X, y, res.coef, res.intercept, penalty.l1, penalty.l2,
+                          nonneg=penalty.nonneg)
+        assert ours <= ref + 1e-10 * (1 + abs(ref))
+        assert ours == pytest.approx(res.objective, rel=1e-10, abs=1e-14)
+        if penalty.nonneg:
+            assert (res.coef >= 0).all()
+
+
+def test_lasso_gap_nonnegative_and_reaches_tol(rng):
+    X, y = _problem(1, 60, 40)
+    alpha = 0.1 * np.abs(X.T @ y).max() / 60
+    for tol in (1e-3, 1e-6, 1e-10):
+        res = solve(Quadratic(), L1(alpha), X, y, tol=tol)
+        P0 = 0.5 * np.mean(y**2)
+        assert res.converged and 0 <= res.gap <= tol * P0
+        assert (res.history["gap"] >= 0).all()
+        assert np.isnan(solve(Quadratic(), L2(alpha), X, y, tol=tol).gap)
+
+
+def test_active_set_newton_terminates_on_quadratic():
+    X, y = _problem(2, 80, 30)
+    alpha = 0.05 * np.abs(X.T @ y).max() / 80
+    res = solve(Quadratic(), L1(alpha), X, y, tol=1e-14, selection="cyclic")
+    assert res.converged and res.active_set_identified_at is not None
+    assert res.kkt < 1e-12
+
+
+def test_history_per_update_is_monotone_for_exact_updates():
+    X, y = _problem(3, 40, 15)
+    alpha = 0.05 * np.abs(X.T @ y).max() / 40
+    for rule in RULES:
+        res = solve(Quadratic(), L1(alpha), X, y, selection=rule, working_set=False, tol=1e-10,
+                    max_iter=500, update="gradient")
+        obj = res.history["objective_per_update"]
+        assert obj.size > 0 and np.all(np.diff(obj) <= 1e-12 * (1 + abs(obj[0])))
+        assert obj[-1] == pytest.approx(res.objective, rel=1e-8)
+
+
+def test_large_working_set_uses_residual_kernel(monkeypatch):
+    import numalg.bcd._solvers as S
+
+    monkeypatch.setattr(S, "GRAM_LIMIT", 3)
+    for sparse in (False, True):
+        X, y = _problem(4, 40, 12, sparse)
+        for fi in (False, True):
+            res = solve(Quadratic(), L2(0.1), X, y, tol=1e-12, fit_intercept=fi, max_iter=5000)
+            w, b = bcd_ls_closed_form(X, y, 0.1, fit_intercept=fi)
+            np.testing.assert_allclose(res.coef, w, rtol=1e-6, atol=1e-8)
+            assert res.intercept == pytest.approx(b, abs=1e-8)
+
+
+def test_sample_weight_equals_repetition():
+    X, y = _problem(5, 20, 6)
+    sw = np.arange(20) % 3
+    Xr, yr = np.repeat(X, sw, axis=0), np.repeat(y, sw)
+    a = solve(Quadratic(), L1(0.01), X, y, sample_weight=sw, tol=1e-14, fit_intercept=True)
+    b = solve(Quadratic(), L1(0.01), Xr, yr, tol=1e-14, fit_intercept=True)
+    np.testing.assert_allclose(a.coef, b.coef, atol=1e-9)
+
+
+# ------------------------------------------------------------------ logistic
+
+
+@settings(max_examples=15)
+@given(seed=st.integers(0, 2**16), rule=st.sampled_from(RULES), pen=st.sampled_from(["l2", "l1", "en"]),
+       fit_intercept=st.booleans(), sparse=st.booleans())
+def test_logistic_reaches_minimize(seed, rule, pen, fit_intercept, sparse):
+    X, y = _problem(seed, 40, 6, sparse)
+    y = np.where(y > np.median(y), 1.0, -1.0)
+    penalty = _penalty(pen, 0.02)
+    res = solve(Logistic(), penalty, X, y, selection=rule, tol=1e-12, fit_intercept=fit_intercept)
+    assert res.converged
+    _, _, ref = bcd_logistic_minimize(X, y, penalty.l1, penalty.l2, fit_intercept=fit_intercept)
+    ours = bcd_logistic_objective(X, y, res.coef, res.intercept, penalty.l1, penalty.l2)
+    assert ours <= ref + 1e-10
+    if pen == "l1" and not fit_intercept:
+        assert 0 <= res.gap <= 1e-12 * np.log(2)
+
+
+def test_logistic_accepts_01_labels():
+    X, y = _problem(6, 30, 5)
+    y01 = (y > 0).astype(float)
+    a = solve(Logistic(), L2(0.1), X, y01, tol=1e-12)
+    b = solve(Logistic(), L2(0.1), X, 2 * y01 - 1, tol=1e-12)
+    np.testing.assert_allclose(a.coef, b.coef)
+
+
+@pytest.mark.parametrize("fit_intercept", [False, True])
+def test_multinomial_reaches_minimize(fit_intercept):
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((60, 5))
+    yi = np.argmax(X[:, :3] + 0.5 * rng.standard_normal((60, 3)), axis=1)
+    res = solve(Multinomial(), L2(0.05), X, yi, tol=1e-11, fit_intercept=fit_intercept,
+                max_iter=1000)
+    ref = bcd_multinomial_minimize(X, yi, 3, 0.05, fit_intercept=fit_intercept)
+    assert res.converged and res.coef.shape == (5, 3)
+    assert res.objective <= ref + 1e-10
+
+
+def test_multinomial_l1_sparsity():
+    rng = np.random.default_rng(8)
+    X = rng.standard_normal((80, 10))
+    yi = np.argmax(X[:, :3], axis=1)
+    res = solve(Multinomial(), L1(0.05), X, yi, tol=1e-10, fit_intercept=True)
+    assert res.converged and np.count_nonzero(res.coef[3:]) < res.coef[3:].size // 2
+    assert np.count_nonzero(res.coef) < res.coef.size
+
+
+# ------------------------------------------------------------------ greedy scores
+
+
+@given(seed=st.integers(0, 2**16), rule=st.sampled_from(["gs", "gsl", "gsd", "gsq"]),
+       nonneg=st.booleans(), l1=st.sampled_from([0.0, 0.3]), l2=st.sampled_from([0.0, 0.5]))
+def test_greedy_scores_equal_definition(seed, rule, nonneg, l1, l2):
+    rng = np.random.default_rng(seed)
+    m = 12
+    w = rng.standard_normal(m) * (rng.random(m) < 0.5)
+    if nonneg:
+        w = np.abs(w)
+    g = rng.standard_normal(m)
+    L = rng.random(m) + 0.1
+    out = np.empty(m)
+    code = {"gs": 3, "gsl": 4, "gsd": 5, "gsq": 6}[rule]
+    _cd.scores(code, w, g, L, np.full(m, l1), l2, nonneg, out)
+    np.testing.assert_allclose(out, bcd_scores(rule, w, g, L, l1, l2, nonneg), rtol=1e-10, atol=1e-12)
+
+
+# ------------------------------------------------------------------ graphs and forests
+
+
+def _random_forest(rng, n, n_trees):
+    """A random forest on n nodes: each node but the roots links to an earlier node."""
+    perm = rng.permutation(n)
+    roots = set(perm[:n_trees].tolist())
+    rows, cols = [], []
+    for k in range(n_trees, n):
+        v = perm[k]
+        u = perm[rng.integers(0, k)]
+        rows.append(v)
+        cols.append(u)
+    wts = rng.random(len(rows)) + 0.1
+    W = sp.coo_array((np.r_[wts, wts], (np.r_[rows, cols], np.r_[cols, rows])), shape=(n, n)).tocsr()
+    return W, roots
+
+
+@given(seed=st.integers(0, 2**16), n=st.integers(1, 40), n_trees=st.integers(1, 5))
+def test_forest_solve_equals_dense_solve(seed, n, n_trees):
+    rng = np.random.default_rng(seed)
+    n_trees = min(n_trees, n)
+    W, _ = _random_forest(rng, n, n_trees)
+    # a positive definite matrix on the forest's graph: Laplacian + positive diagonal
+    A = sp.csr_array(sp.diags_array(np.asarray(W.sum(axis=1)).ravel() + rng.random(n) + 0.1) - W)
+    A.sort_indices()
+    block = np.sort(rng.permutation(n)[: rng.integers(1, n + 1)]).astype(np.intp)
+    rhs = rng.standard_normal(block.size)
+    out = np.empty(block.size)
+    ok = _graph.forest_solve(A.indptr.astype(np.int32), A.indices.astype(np.int32), A.data,
+                             A.diagonal(), block, rhs, out)
+    assert ok
+    np.testing.assert_allclose(out, bcd_block_solve(A, block, rhs), rtol=1e-9, atol=1e-10)
+
+
+def test_forest_solve_detects_cycles():
+    W = sp.csr_array(np.ones((3, 3)) - np.eye(3))
+    A = sp.csr_array(sp.diags_array([3.0, 3.0, 3.0]) - W)
+    out = np.empty(3)
+    assert not _graph.forest_solve(A.indptr.astype(np.int32), A.indices.astype(np.int32), A.data,
+                                   A.diagonal(), np.arange(3, dtype=np.intp), np.ones(3), out)
+
+
+def _is_forest(W, nodes):
+    sub = W[nodes][:, nodes]
+    n_edges = (sub.nnz) // 2
+    n_comp = sp.csgraph.connected_components(sub, directed=False)[0]
+    return n_edges == len(nodes) - n_comp
+
+
+def _lattice(k):
+    path = sp.diags_array([np.ones(k - 1), np.ones(k - 1)], offsets=[-1, 1], shape=(k, k))
+    return sp.csr_array(sp.kron(sp.eye_array(k), path) + sp.kron(path, sp.eye_array(k)))
+
+
+def test_greedy_forest_is_a_maximal_forest_in_score_order(rng):
+    W = _lattice(6)
+    A = sp.csr_array(sp.diags_array(np.asarray(W.sum(axis=1)).ravel()) - W)
+    score = rng.random(36)
+    blk = _graph.greedy_forest(A.indptr.astype(np.int32), A.indices.astype(np.int32), A.data,
+                               score, 36)
+    assert _is_forest(W, blk)
+    assert blk[0] == np.argmax(score)
+    for v in set(range(36)) - set(blk.tolist()):
+        assert not _is_forest(W, np.r_[blk, v])
+
+
+def test_forest_partition_and_coloring(rng):
+    W = _lattice(7)
+    A = sp.csr_array(sp.diags_array(np.asarray(W.sum(axis=1)).ravel()) - W)
+    ip, ix = A.indptr.astype(np.int32), A.indices.astype(np.int32)
+    labels = np.full(49, -1, dtype=np.intp)
+    nf = _graph.forest_partition(ip, ix, A.data, rng.permutation(49).astype(np.intp), labels)
+    assert (labels >= 0).all() and nf >= 2
+    for f in range(nf):
+        assert _is_forest(W, np.flatnonzero(labels == f))
+    colors = np.empty(49, dtype=np.intp)
+    assert _graph.greedy_coloring(ip, ix, A.data, colors) == 2
+    Wc = W.tocoo()
+    assert np.all(colors[Wc.row] != colors[Wc.col])
+
+
+GRAPH_CONFIGS = [
+    ("variable", "gsl", "newton"), ("variable", "cyclic", "newton"), ("variable", "random", "gradient"),
+    ("variable", "lipschitz", "newton"), ("variable", "gsq", "newton"), ("tree", "cyclic", "message_passing"),
+    ("tree", "gsl", "message_passing"), ("greedy_tree", "gsl", "message_passing"),
+    ("greedy_tree", "gs", "message_passing"), ("red_black", "cyclic", "message_passing"),
+    ("red_black", "gsl", "newton"), ("contiguous", "cyclic", "newton"), ("sorted", "random", "newton"),
+    ("mixed", "gsd", "gradient"),
+]
+
+
+@settings(max_examples=12)
+@given(seed=st.integers(0, 2**16), config=st.sampled_from(GRAPH_CONFIGS), k=st.integers(3, 7))
+def test_graph_quadratic_every_rule_reaches_dense_solve(seed, config, k):
+    rng = np.random.default_rng(seed)
+    W = _lattice(k)
+    W = sp.csr_array(W.multiply(rng.random(W.shape) + 0.5))
+    W = sp.csr_array(0.5 * (W + W.T))
+    n = k * k
+    labelled = np.zeros(n, bool)
+    labelled[rng.choice(n, max(1, n // 5), replace=False)] = True
+    y = rng.standard_normal(n)
+    part, sel, upd = config
+    res = solve(GraphQuadratic(W, labelled), NoPenalty(), None, y, partition=part, selection=sel,
+                update=upd, tol=1e-11, max_iter=200000)
+    assert res.converged
+    np.testing.assert_allclose(res.coef, bcd_harmonic(W, labelled, y), atol=1e-8)
+    obj = res.history["objective_per_update"]
+    assert np.all(np.diff(obj) <= 1e-10)
+
+
+def test_greedy_tree_needs_far_fewer_iterations_than_coordinates():
+    W = _lattice(12)
+    n = 144
+    labelled = np.zeros(n, bool)
+    labelled[::17] = True
+    y = np.where(np.arange(n) % 2 == 0, 1.0, -1.0)
+    gq = GraphQuadratic(W, labelled)
+    tree = solve(gq, NoPenalty(), None, y, partition="greedy_tree", update="message_passing",
+                 tol=1e-6, max_iter=10**6)
+    cyc = solve(gq, NoPenalty(), None, y, partition="variable", selection="cyclic", block_size=1,
+                tol=1e-6, max_iter=10**6)
+    assert tree.converged and cyc.converged
+    assert tree.n_iter * 20 < cyc.n_iter
+
+
+# ------------------------------------------------------------------ estimators vs scikit-learn
+
+
+def _sk_lasso_obj(X, y, w, b, alpha, l1_ratio=1.0, sw=None):
+    sw = np.ones(len(y)) if sw is None else sw
+    r = y - np.asarray(X @ w).ravel() - b
+    return (0.5 * np.sum(sw * r * r) / sw.sum() + alpha * l1_ratio * np.abs(w).sum()
+            + 0.5 * alpha * (1 - l1_ratio) * w @ w)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("cls,kw", [(Lasso, {}), (ElasticNet, {"l1_ratio": 0.7})])
+def test_linear_estimators_match_sklearn(cls, kw, sparse, weighted):
+    X, y = _problem(9, 50, 20, sparse)
+    sw = np.random.default_rng(0).random(50) + 0.5 if weighted else None
+    alpha = 0.02
+    ours = cls(alpha=alpha, tol=1e-14, **kw).fit(X, y, sample_weight=sw)
+    ref = getattr(sklm, cls.__name__)(alpha=alpha, tol=1e-15, max_iter=100000, **kw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ref.fit(X, y, sample_weight=sw)
+    l1r = kw.get("l1_ratio", 1.0)
+    a = _sk_lasso_obj(X, y, ours.coef_, ours.intercept_, alpha, l1r, sw)
+    b = _sk_lasso_obj(X, y, ref.coef_, ref.intercept_, alpha, l1r, sw)
+    assert a <= b * (1 + 1e-8)
+    np.testing.assert_allclose(ours.coef_, ref.coef_, atol=1e-6)
+    np.testing.assert_allclose(ours.predict(X), ref.predict(X), atol=1e-5)
+
+
+def _sk_logistic_obj(est, X, y, C, l1_ratio):
+    P = est.predict_proba(X)
+    idx = np.searchsorted(est.classes_, y)
+    pen = l1_ratio * np.abs(est.coef_).sum() + 0.5 * (1 - l1_ratio) * np.sum(est.coef_**2)
+    return C * np.sum(-np.log(P[np.arange(len(y)), idx])) + pen
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("C,l1_ratio", [(1.0, 0.0), (0.5, 1.0), (2.0, 0.5)])
+def test_logistic_regression_matches_sklearn(n_classes, C, l1_ratio):
+    rng = np.random.default_rng(10)
+    X = rng.standard_normal((80, 6))
+    y = np.argmax(X[:, :n_classes] + 0.8 * rng.standard_normal((80, n_classes)), axis=1)
+    y = np.array(["a", "b", "c"])[y]
+    ours = LogisticRegression(C=C, l1_ratio=l1_ratio, tol=1e-13, max_iter=2000).fit(X, y)
+    solver = "lbfgs" if l1_ratio == 0 else "saga"
+    ref = sklm.LogisticRegression(C=C, l1_ratio=l1_ratio, solver=solver, tol=1e-15, max_iter=100000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref.fit(X, y)
+    a, b = _sk_logistic_obj(ours, X, y, C, l1_ratio), _sk_logistic_obj(ref, X, y, C, l1_ratio)
+    assert a <= b * (1 + 1e-8)
+    assert ours.coef_.shape == ref.coef_.shape
+    np.testing.assert_allclose(ours.coef_, ref.coef_, atol=1e-5)
+    assert (ours.predict(X) == ref.predict(X)).mean() > 0.97
+
+
+def test_logistic_regression_no_penalty_and_sparse():
+    rng = np.random.default_rng(11)
+    X = rng.standard_normal((100, 4))
+    y = (X[:, 0] + rng.standard_normal(100) > 0).astype(int)
+    a = LogisticRegression(C=np.inf, tol=1e-12).fit(X, y)
+    b = LogisticRegression(C=1e12, tol=1e-12).fit(sp.csr_array(X), y)
+    np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-6)
+    assert a.predict_proba(X).shape == (100, 2)
+
+
+def test_warm_start_and_clone_pickle():
+    X, y = _problem(12, 40, 10)
+    est = Lasso(alpha=0.01, warm_start=True, tol=1e-10).fit(X, y)
+    n1 = est.n_iter_
+    est.fit(X, y)
+    assert est.n_iter_ <= n1
+    est2 = pickle.loads(pickle.dumps(est))
+    np.testing.assert_allclose(est2.predict(X), est.predict(X))
+    assert clone(est).get_params() == est.get_params()
+
+
+def test_estimator_selection_variants_agree():
+    X, y = _problem(13, 40, 15)
+    base = Lasso(alpha=0.01, tol=1e-12).fit(X, y).coef_
+    for sel in RULES:
+        for part, bs in (("variable", None), ("contiguous", 3), ("mixed", 2)):
+            c = Lasso(alpha=0.01, tol=1e-12, selection=sel, partition=part, block_size=bs,
+                      random_state=0).fit(X, y).coef_
+            np.testing.assert_allclose(c, base, atol=1e-7)
+
+
+# ------------------------------------------------------------------ label propagation
+
+
+def test_label_propagation_matches_harmonic_solution():
+    from sklearn.datasets import make_moons
+    from sklearn.neighbors import kneighbors_graph
+
+    X, yt = make_moons(200, noise=0.05, random_state=0)
+    y = np.full(200, -1)
+    idx = np.random.default_rng(0).choice(200, 10, replace=False)
+    y[idx] = yt[idx]
+    est = LabelPropagation(kernel="knn", n_neighbors=5, tol=1e-10, max_iter=10000).fit(X, y)
+    A = kneighbors_graph(X, 5, include_self=False)
+    W = 0.5 * (A + A.T)
+    lab = y != -1
+    F = np.stack([bcd_harmonic(W, lab, (y == c).astype(float)) for c in (0, 1)], axis=1)
+    F = F / F.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(est.label_distributions_, F, atol=1e-7)
+    assert (est.transduction_ == yt).mean() > 0.95
+    assert (est.predict(X) == est.transduction_).mean() > 0.95
+    # a precomputed affinity gives the same answer
+    est2 = LabelPropagation(kernel="precomputed", tol=1e-10, max_iter=10000).fit(W.toarray(), y)
+    np.testing.assert_allclose(est2.label_distributions_, est.label_distributions_, atol=1e-7)
+    assert est2.predict(W.toarray()[:5]).shape == (5,)
+
+
+def test_label_propagation_rbf_and_rules():
+    rng = np.random.default_rng(1)
+    X = np.r_[rng.normal(0, 0.2, (30, 2)), rng.normal(2, 0.2, (30, 2))]
+    y = np.full(60, -1)
+    y[0], y[30] = 0, 1
+    for part, upd, sel in (("greedy_tree", "message_passing", "gsl"), ("tree", "message_passing", "cyclic"),
+                           ("red_black", "newton", "gs"), ("variable", "newton", "random")):
+        est = LabelPropagation(gamma=2.0, partition=part, update=upd, selection=sel,
+                               max_iter=100000).fit(X, y)
+        assert (est.transduction_ == np.r_[np.zeros(30), np.ones(30)]).all()
+        assert est.predict_proba(X).shape == (60, 2)
+
+
+# ------------------------------------------------------------------ bad input
+
+
+def test_bad_input_messages():
+    X, y = _problem(14, 10, 4)
+    with pytest.raises(ValueError, match="X must contain only finite"):
+        solve(Quadratic(), L1(0.1), np.where(X > 1, np.nan, X), y)
+    with pytest.raises(ValueError, match="y must contain only finite"):
+        solve(Quadratic(), L1(0.1), X, np.r_[y[:-1], np.inf])
+    with pytest.raises(ValueError, match="alpha must be >= 0"):
+        L1(-1.0)
+    with pytest.raises(ValueError, match="alpha must be >= 0"):
+        L2(-0.5)
+    with pytest.raises(ValueError, match="l1_ratio must be in"):
+        ElasticNetPenalty(1.0, 1.5)
+    with pytest.raises(ValueError, match=r"block_size must be in \[1, 4\]"):
+        solve(Quadratic(), L1(0.1), X, y, block_size=0)
+    with pytest.raises(ValueError, match=r"block_size must be in \[1, 4\]"):
+        solve(Quadratic(), L1(0.1), X, y, block_size=5)
+    with pytest.raises(ValueError, match="selection must be one of"):
+        solve(Quadratic(), L1(0.1), X, y, selection="greedy")
+    with pytest.raises(ValueError, match="partition must be one of"):
+        solve(Quadratic(), L1(0.1), X, y, partition="blocks")
+    with pytest.raises(ValueError, match="update must be one of"):
+        solve(Quadratic(), L1(0.1), X, y, update="exact")
+    with pytest.raises(ValueError, match="GraphQuadratic"):
+        solve(Quadratic(), L1(0.1), X, y, update="message_passing")
+    with pytest.raises(ValueError, match="GraphQuadratic"):
+        solve(Quadratic(), L1(0.1), X, y, partition="greedy_tree")
+    with pytest.raises(ValueError, match="binary labels"):
+        solve(Logistic(), L1(0.1), X, np.arange(10.0))
+    with pytest.raises(ValueError, match="class labels"):
+        solve(Multinomial(), L1(0.1), X, np.linspace(0, 1, 10))
+    with pytest.raises(ValueError, match="class labels"):
+        solve(Multinomial(), L1(0.1), X, -np.ones(10, dtype=int))
+    with pytest.raises(TypeError, match="datafit must be"):
+        solve("quadratic", L1(0.1), X, y)
+    with pytest.raises(TypeError, match="penalty must be"):
+        solve(Quadratic(), 0.1, X, y)
+    with pytest.raises(ValueError, match="inconsistent lengths"):
+        solve(Quadratic(), L1(0.1), X, y[:-1])
+    with pytest.raises(ValueError, match="sample_weight must be non-negative"):
+        solve(Quadratic(), L1(0.1), X, y, sample_weight=-np.ones(10))
+    with pytest.raises(ValueError, match="W must be symmetric"):
+        GraphQuadratic(np.triu(np.ones((3, 3))), [True, False, False])
+    with pytest.raises(ValueError, match="X must be None"):
+        solve(GraphQuadratic(np.ones((3, 3)), [0]), NoPenalty(), X, y)
+    with pytest.raises(ValueError, match="alpha"):
+        Lasso(alpha=-1).fit(X, y)
+    with pytest.raises(ValueError, match="block_size must be <= n_features"):
+        Lasso(block_size=10).fit(X, y)
+    with pytest.raises(ValueError, match="selection"):
+        Lasso(selection="greedy").fit(X, y)
+    with pytest.raises(ValueError, match="at least one labelled"):
+        LabelPropagation().fit(X, -np.ones(10, dtype=int))
+
+
+def test_non_convergence_warns_and_returns_iterate():
+    X, y = _problem(15, 50, 30)
+    with pytest.warns(ConvergenceWarning, match="did not converge"):
+        res = solve(Quadratic(), L1(0.001), X, y, max_iter=1, tol=1e-15)
+    assert not res.converged and np.isfinite(res.objective)
+
+
+def test_callback_and_verbose(capsys):
+    X, y = _problem(16, 30, 10)
+    seen = []
+    res = solve(Quadratic(), L1(0.01), X, y, callback=lambda info: seen.append(info["iteration"]) or True,
+                verbose=True)
+    assert seen == [0] and res.n_iter == 0
+    assert "objective" in capsys.readouterr().out
+
+
+def test_result_repr_and_fields():
+    X, y = _problem(17, 30, 10)
+    res = solve(Quadratic(), L1(0.01), X, y)
+    text = repr(res)
+    assert text.startswith("BCDResult(") and "coef=" in text
+    for key in ("objective", "gap", "kkt", "n_updates", "time"):
+        assert key in res.history
+
+
+def test_tour():
+    from numalg._tour import run_family
+
+    row = run_family("bcd")
+    assert row.error < 1e-6
+
+
+def test_residual_newton_path_matches_gram_path(monkeypatch):
+    import numalg.bcd._solvers as S
+
+    rng = np.random.default_rng(18)
+    X = sp.random(150, 400, density=0.05, format="csc", random_state=rng, data_rvs=rng.standard_normal)
+    y = np.sign(X @ rng.standard_normal(400) + 0.1)
+    y[y == 0] = 1
+    yi = rng.integers(0, 3, 150)
+    out = {}
+    for flag in (True, False):
+        monkeypatch.setattr(S, "RESIDUAL_NEWTON", flag)
+        a = solve(Logistic(), L1(0.002), X, y, tol=1e-12)
+        b = solve(Multinomial(), L1(0.002), X, yi, tol=1e-10, max_iter=500)
+        assert a.converged and b.converged
+        out[flag] = (a.objective, b.objective)
+    assert out[True][0] == pytest.approx(out[False][0], rel=1e-10)
+    assert out[True][1] == pytest.approx(out[False][1], rel=1e-8)
