@@ -257,3 +257,91 @@ def test_tour_row():
         row = run_family("completion")
     assert row.family == "completion"
     assert row.error < 1e-3
+
+
+# ---------------------------------------------------------------- estimator
+
+
+def _nan_problem(seed=0, m=40, n=30, k=2, frac=0.5):
+    rng = np.random.default_rng(seed)
+    M = rng.standard_normal((m, k)) @ rng.standard_normal((k, n))
+    X = np.where(rng.random(M.shape) < frac, M, np.nan)
+    return M, X
+
+
+def test_estimator_dense_nan_recovers_and_transform_folds_in():
+    from numalg.completion import MatrixCompletion
+
+    M, X = _nan_problem()
+    est = MatrixCompletion(rank=2, random_state=0).fit(X)
+    assert est.U_.shape == (40, 2) and est.V_.shape == (30, 2) and est.n_iter_ >= 1
+    filled = est.transform(X)
+    np.testing.assert_allclose(filled, M, atol=1e-6)
+    obs = ~np.isnan(X)
+    np.testing.assert_array_equal(filled[obs], X[obs])
+    # folding the training rows in reproduces U_ (hence U_ V_^T)
+    np.testing.assert_allclose(filled, est.U_ @ est.V_.T, atol=1e-6)
+    # new rows
+    rng = np.random.default_rng(9)
+    new = M[:5]
+    Xn = np.where(rng.random(new.shape) < 0.6, new, np.nan)
+    np.testing.assert_allclose(est.transform(Xn), new, atol=1e-6)
+    np.testing.assert_allclose(est.predict([0, 3], [1, 2]), M[[0, 3], [1, 2]], atol=1e-6)
+
+
+def test_estimator_transform_reproduces_U_with_reg():
+    from numalg.completion import MatrixCompletion
+
+    M, X = _nan_problem(seed=2)
+    est = MatrixCompletion(rank=2, reg=0.5, random_state=0, max_iter=300).fit(X)
+    filled = est.transform(X)
+    obs = ~np.isnan(X)
+    np.testing.assert_allclose(filled[~obs], (est.U_ @ est.V_.T)[~obs], atol=1e-8)
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc", "coo"])
+def test_estimator_sparse_stored_entries_are_observations(fmt):
+    from numalg.completion import MatrixCompletion
+
+    M, X = _nan_problem(seed=1)
+    M[0, :] = 0.0  # a row of true zeros stays observed as explicit zeros
+    X[0, :] = 0.0
+    obs = ~np.isnan(X)
+    r, c = np.nonzero(obs)
+    S = sp.coo_array((M[r, c], (r, c)), shape=M.shape).asformat(fmt)
+    dense = MatrixCompletion(rank=2, random_state=0).fit(X)
+    sparse = MatrixCompletion(rank=2, random_state=0).fit(S)
+    np.testing.assert_allclose(sparse.U_ @ sparse.V_.T, dense.U_ @ dense.V_.T, atol=1e-8)
+    np.testing.assert_allclose(sparse.transform(S), M, atol=1e-6)
+
+
+def test_estimator_small_X_reduces_rank_with_warning():
+    from numalg.completion import MatrixCompletion
+
+    M, X = _nan_problem(n=3, frac=0.9)
+    with pytest.warns(UserWarning, match="using rank 3"):
+        est = MatrixCompletion(rank=10, random_state=0).fit(X)
+    assert est.rank_ == 3
+
+
+def test_estimator_bad_input_and_pipeline():
+    from sklearn.base import clone
+    from sklearn.linear_model import Ridge
+    from sklearn.pipeline import make_pipeline
+
+    from numalg.completion import MatrixCompletion
+
+    with pytest.raises(ValueError, match="no observed entry"):
+        MatrixCompletion().fit(np.full((4, 3), np.nan))
+    with pytest.raises(ValueError, match="rank"):
+        MatrixCompletion(rank=0).fit(np.ones((4, 3)))
+    with pytest.raises(ValueError, match="solver"):
+        MatrixCompletion(rank=2, solver="x").fit(np.ones((4, 3)))
+    with pytest.raises(ValueError):
+        MatrixCompletion().fit(np.array([[1.0, np.inf], [1.0, 2.0]]))
+    M, X = _nan_problem()
+    est = MatrixCompletion(rank=2, random_state=0)
+    assert clone(est).get_params() == est.get_params()
+    pipe = make_pipeline(MatrixCompletion(rank=2, random_state=0), Ridge())
+    pipe.fit(X, M[:, 0])
+    assert pipe.predict(X).shape == (40,)
