@@ -192,7 +192,7 @@ class MatrixCompletion(TransformerMixin, BaseEstimator):
         X = self._validate(X, reset=False)
         m, n = X.shape
         rows, cols, vals = _observed(X)
-        indptr, indices, data, _ = _compressed(rows, cols, vals, m)
+        indptr, indices, data, _, _ = _compressed(rows, cols, vals, m, n)
         U = _fold_in(indptr, indices, data, self.V_, self.reg)
         out = U @ self.V_.T
         out[rows, cols] = vals

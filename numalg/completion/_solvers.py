@@ -28,7 +28,7 @@ __all__ = ["CompletionResult", "complete_matrix"]
 
 #: Above this many entries the initial SVD uses a randomized range finder on
 #: the sparse matrix instead of a dense SVD.
-_DENSE_SVD_MAX = 2_000_000
+_DENSE_SVD_MAX = 250_000
 #: Inner CGLS budget and relative tolerance of the sketch solver.
 _SKETCH_MAX_INNER = 30
 _SKETCH_INNER_TOL = 1e-12
@@ -104,13 +104,33 @@ def _check_shape(shape):
     return m, n
 
 
-def _compressed(major, minor, values, n_major):
-    """CSR-like (indptr, indices, data, order) with ``major`` as the row index."""
-    order = np.lexsort((minor, major))
+def _compressed(major, minor, values, n_major, n_minor):
+    """CSR-like (indptr, indices, data, sorted keys, order) with ``major`` as the row index."""
+    key = major * n_minor + minor
+    order = np.argsort(key)
     counts = np.bincount(major, minlength=n_major)
     indptr = np.zeros(n_major + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
-    return indptr, np.ascontiguousarray(minor[order]), np.ascontiguousarray(values[order]), order
+    key = key[order]
+    return indptr, np.ascontiguousarray(minor[order]), np.ascontiguousarray(values[order]), key, order
+
+
+def _orth(A, passes=2):
+    """Orthonormal basis of range(A) for tall-skinny A, by Gram eigendecomposition.
+
+    Two passes (like CholeskyQR2) restore orthogonality to machine precision;
+    directions with negligible singular values are dropped (zero columns
+    returned in their place).  Pure BLAS-3, much faster than Householder QR
+    for n x k with n >> k.
+    """
+    Q = A
+    for _ in range(passes):
+        w, W = np.linalg.eigh(Q.T @ Q)
+        keep = w > max(w[-1], 0.0) * Q.shape[1] * 1e-15 if w.size else w > 0
+        T = np.zeros_like(W)
+        T[:, keep] = W[:, keep] / np.sqrt(w[keep])
+        Q = Q @ T
+    return Q
 
 
 def _validate_observations(rows, cols, values, shape):
@@ -130,11 +150,6 @@ def _validate_observations(rows, cols, values, shape):
     return m, n, r, c, v
 
 
-def _check_duplicates(r_sorted_lin):
-    dup = np.flatnonzero(r_sorted_lin[1:] == r_sorted_lin[:-1])
-    return dup
-
-
 # --------------------------------------------------------------------------
 # initialisation
 # --------------------------------------------------------------------------
@@ -149,13 +164,15 @@ def _init_factor(csr, m, n, k, p, rng):
     else:
         # randomized range finder with power iterations (Halko, Martinsson, Tropp)
         ell = min(k + 10, min(m, n))
-        Q = np.linalg.qr(Ms @ rng.standard_normal((n, ell)))[0]
-        for _ in range(4):
-            Q = np.linalg.qr(Ms.T @ Q)[0]
-            Q = np.linalg.qr(Ms @ Q)[0]
+        Q = _orth(Ms @ rng.standard_normal((n, ell)), passes=1)
+        for _ in range(2):
+            Q = _orth(Ms.T @ Q, passes=1)
+            Q = _orth(Ms @ Q, passes=1)
+        Q = _orth(Q)
         B = (Ms.T @ Q).T
-        Ub = np.linalg.svd(B, full_matrices=False)[0]
-        U = Q @ Ub[:, :k]
+        # left singular vectors of the small B from its Gram matrix
+        w, W = np.linalg.eigh(B @ B.T)
+        U = Q @ W[:, ::-1][:, :k]
     # incoherence clipping: rows far above the typical norm sqrt(k/m) are scaled
     # down to the bound (Jain, Netrapalli, Sanghavi 2013), then re-orthonormalised
     norms = np.linalg.norm(U, axis=1)
@@ -163,9 +180,8 @@ def _init_factor(csr, m, n, k, p, rng):
     big = norms > bound
     if big.any():
         U[big] *= (bound / norms[big])[:, None]
-    Q, R = np.linalg.qr(U)
-    # keep the signs of the SVD's columns (deterministic and close to U)
-    Q *= np.where(np.diag(R) < 0, -1.0, 1.0)
+        U = _orth(U)
+    Q = U
     return np.ascontiguousarray(Q)
 
 
@@ -245,16 +261,33 @@ class _HalfStep:
 
 
 def _balance(U, V):
-    """Rescale ``U @ V.T = (U T)(V T^-T)`` so that U^T U = V^T V = diag(s)."""
-    Qu, Ru = np.linalg.qr(U)
-    Qv, Rv = np.linalg.qr(V)
+    """Rescale ``U @ V.T = (U T)(V T^-T)`` so that U^T U = V^T V = diag(s).
+
+    Works on the k x k Gram matrices (no Householder QR of the tall factors).
+    """
+    k = U.shape[1]
+    wu, Wu = np.linalg.eigh(U.T @ U)
+    wv, Wv = np.linalg.eigh(V.T @ V)
+    ku = wu > max(wu[-1], 0.0) * k * 1e-15
+    kv = wv > max(wv[-1], 0.0) * k * 1e-15
+    if not ku.any() or not kv.any():
+        return np.zeros_like(U), np.zeros_like(V)
+    su, sv = np.sqrt(wu[ku]), np.sqrt(wv[kv])
+    # U = Qu Ru with Qu = U Wu su^-1, Ru = su Wu^T (on the kept directions)
+    Ru = Wu[:, ku].T * su[:, None]
+    Rv = Wv[:, kv].T * sv[:, None]
     A, s, Bt = np.linalg.svd(Ru @ Rv.T)
     root = np.sqrt(s)
-    U2 = (Qu @ A) * root
-    V2 = (Qv @ Bt.T) * root
+    TU = np.zeros((k, k))
+    TV = np.zeros((k, k))
+    r = s.shape[0]
+    TU[:, :r] = (Wu[:, ku] / su) @ A[:, :r] * root
+    TV[:, :r] = (Wv[:, kv] / sv) @ Bt.T[:, :r] * root
+    U2 = U @ TU
+    V2 = V @ TV
     # a deterministic sign: the largest-magnitude entry of each column of V is positive
     idx = np.argmax(np.abs(V2), axis=0)
-    sign = np.where(V2[idx, np.arange(V2.shape[1])] < 0, -1.0, 1.0)
+    sign = np.where(V2[idx, np.arange(k)] < 0, -1.0, 1.0)
     return np.ascontiguousarray(U2 * sign), np.ascontiguousarray(V2 * sign)
 
 
@@ -404,17 +437,16 @@ def complete_matrix(
     nnz = r.shape[0]
 
     # the two compressed layouts of M, and the duplicate check
-    csr_ptr, csr_idx, csr_val, order = _compressed(r, c, v, m)
-    lin = r[order] * n + csr_idx
-    dup = _check_duplicates(lin)
+    csr_ptr, csr_idx, csr_val, key, order = _compressed(r, c, v, m, n)
+    dup = np.flatnonzero(key[1:] == key[:-1])
     if dup.size:
         i = order[dup[0]]
         raise ValueError(
             f"rows, cols: the (row, col) pair ({r[i]}, {c[i]}) is observed more than once "
             f"({dup.size} duplicated pairs); each entry may appear only once"
         )
-    csc_ptr, csc_idx, csc_val, _ = _compressed(c, r, v, n)
-    del order, lin
+    del key, order
+    csc_ptr, csc_idx, csc_val, _, _ = _compressed(c, r, v, n, m)
 
     empty_rows = int(np.count_nonzero(np.diff(csr_ptr) == 0))
     empty_cols = int(np.count_nonzero(np.diff(csc_ptr) == 0))
