@@ -62,9 +62,9 @@ class MatrixCompletion(TransformerMixin, BaseEstimator):
 
     Attributes
     ----------
-    U_ : ndarray of shape (n_samples, rank_)
-        Row factor of the training matrix.
-    V_ : ndarray of shape (n_features, rank_)
+    U_ : ndarray of shape (n_samples, k)
+        Row factor of the training matrix (``k`` is ``rank_``).
+    V_ : ndarray of shape (n_features, k)
         Column factor.
     rank_ : int
         The rank used.
@@ -242,3 +242,10 @@ class MatrixCompletion(TransformerMixin, BaseEstimator):
     @classmethod
     def _numalg_test_instances(cls):
         return [cls(rank=3, max_iter=30, random_state=0), cls(rank=2, reg=0.1, max_iter=30)]
+
+
+# predict(rows, cols) is an entry lookup, not a method that takes routed
+# metadata: drop the set_predict_request that scikit-learn generates for its
+# extra ``cols`` parameter.
+if "set_predict_request" in MatrixCompletion.__dict__:
+    del MatrixCompletion.set_predict_request
