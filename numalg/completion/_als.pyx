@@ -25,6 +25,7 @@ from libc.math cimport sqrt, fabs
 from libc.stdlib cimport malloc, free
 from libc.string cimport memcpy, memset
 from scipy.linalg.cython_lapack cimport dpotrf, dpotrs, dsyev, dgeqrf, dtrtrs
+from scipy.linalg.cython_blas cimport dsyrk, dgemv
 
 ctypedef long long int64
 
@@ -94,6 +95,34 @@ cdef inline double _row_sse(int k, const int64* idx, const double* val, int64 cn
     return s
 
 
+cdef inline void _assemble(int k, const int64* idx, const double* val, int64 cnt,
+                           const double* F, double reg, double* B, double* G,
+                           double* rhs) noexcept nogil:
+    """G = F_J^T F_J + reg I (both triangles), rhs = F_J^T m_J.
+
+    The k-vectors of the observed columns are gathered into B (k x cnt,
+    column-major), then one BLAS dsyrk and one dgemv.
+    """
+    cdef int64 p
+    cdef int a, b, n = <int> cnt, one = 1
+    cdef double alpha = 1.0, beta = 0.0
+    cdef char uplo = b'U'
+    cdef char notrans = b'N'
+    for p in range(cnt):
+        memcpy(B + p * k, F + idx[p] * k, k * sizeof(double))
+    if cnt > 0:
+        dsyrk(&uplo, &notrans, &k, &n, &alpha, B, &k, &beta, G, &k)
+        dgemv(&notrans, &k, &n, &alpha, B, &k, val, &one, &beta, rhs, &one)
+    else:
+        memset(G, 0, k * k * sizeof(double))
+        memset(rhs, 0, k * sizeof(double))
+    # column-major upper triangle: G[a * k + b] for b <= a; mirror it
+    for a in range(k):
+        G[a * k + a] += reg
+        for b in range(a):
+            G[b * k + a] = G[a * k + b]
+
+
 def solve_rows_exact(const int64[::1] indptr, const int64[::1] indices,
                      const double[::1] data, const double[:, ::1] F, double reg,
                      double[:, ::1] out, double[::1] sse):
@@ -107,43 +136,32 @@ def solve_rows_exact(const int64[::1] indptr, const int64[::1] indices,
     cdef int k = <int> F.shape[1]
     cdef int lwork = 3 * k * k + 8 * k
     cdef Py_ssize_t r
-    cdef int64 p, start, stop, cnt
-    cdef int a, b
-    cdef double v, fa
-    cdef const double* f
+    cdef int64 start, stop, cnt, maxcnt = 0
     cdef double* G
     cdef double* Gc
     cdef double* rhs
     cdef double* w
     cdef double* work
+    cdef double* B
     cdef double* buf
     if n_rows <= 0:
         return
+    for r in range(n_rows):
+        if indptr[r + 1] - indptr[r] > maxcnt:
+            maxcnt = indptr[r + 1] - indptr[r]
     with nogil:
-        buf = <double*> malloc((3 * k * k + 2 * k + lwork) * sizeof(double))
+        buf = <double*> malloc((3 * k * k + 2 * k + lwork + maxcnt * k + 1) * sizeof(double))
         G = buf
         Gc = G + k * k
         rhs = Gc + k * k
         w = rhs + k
         work = w + k
+        B = work + lwork
         for r in range(n_rows):
             start = indptr[r]
             stop = indptr[r + 1]
             cnt = stop - start
-            memset(G, 0, k * k * sizeof(double))
-            memset(rhs, 0, k * sizeof(double))
-            for p in range(start, stop):
-                f = &F[indices[p], 0]
-                v = data[p]
-                for a in range(k):
-                    fa = f[a]
-                    rhs[a] += fa * v
-                    for b in range(a + 1):
-                        G[a * k + b] += fa * f[b]
-            for a in range(k):
-                G[a * k + a] += reg
-                for b in range(a):
-                    G[b * k + a] = G[a * k + b]
+            _assemble(k, &indices[start], &data[start], cnt, &F[0, 0], reg, B, G, rhs)
             _solve_normal(k, G, Gc, rhs, &out[r, 0], w, work, lwork, cnt)
             sse[r] = _row_sse(k, &indices[start], &data[start], cnt, &F[0, 0], &out[r, 0])
         free(buf)
