@@ -253,6 +253,7 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="reduced sizes")
     parser.add_argument("--huge", action="store_true", help="also n = m = 100,000 with 2e7 observations")
     parser.add_argument("--skip", default="", help="comma-separated sections to skip (1,2,3,4)")
+    parser.add_argument("--n-jobs", type=int, default=None, help="n_jobs of the scale section")
     parser.add_argument("--blas-threads", type=int, default=1,
                         help="BLAS threads for numalg and the peers alike (default 1: on a shared "
                              "2-core machine threaded BLAS is oversubscribed and slows everyone)")
@@ -272,9 +273,9 @@ def main(argv=None):
         section_phase(200 if args.quick else 600, 5 if args.quick else 10, fi,
                       [1.5, 2.0, 2.5, 3.0, 4.0])
     if "3" not in skip:
-        section_scale(3000 if args.quick else 20000, 10)
+        section_scale(3000 if args.quick else 20000, 10, n_jobs=args.n_jobs)
         if args.huge:
-            section_scale(100_000, 10, n_obs=20_000_000)
+            section_scale(100_000, 10, n_obs=20_000_000, n_jobs=args.n_jobs)
     if "4" not in skip:
         section_movielens(fi, args.quick)
 
