@@ -345,3 +345,16 @@ def test_estimator_bad_input_and_pipeline():
     pipe = make_pipeline(MatrixCompletion(rank=2, random_state=0), Ridge())
     pipe.fit(X, M[:, 0])
     assert pipe.predict(X).shape == (40,)
+
+
+def test_sample_splitting_recovers_with_plenty_of_samples():
+    # 11 parts of about 4.5x the degrees of freedom each
+    M, r, c, v = low_rank_problem(200, 200, 2, 200 * 200, seed=6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        res = complete_matrix(r, c, v, M.shape, 2, random_state=0, max_iter=5, sample_splitting=True)
+    # each half-step sees a fresh tenth of the entries: linear convergence, slower
+    assert np.all(np.diff(res.history["rmse"]) < 0)
+    assert _rel(res.U @ res.V.T, M) < 1e-2
+    plain = complete_matrix(r, c, v, M.shape, 2, random_state=0, max_iter=6, tol=1e-6)
+    assert _rel(plain.U @ plain.V.T, M) < 1e-6
