@@ -22,15 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-try:
-    from _table import print_table
-except ImportError:  # pragma: no cover
-    def print_table(headers, rows, ratio=None, title=None, file=None):
-        if title:
-            print(title)
-        print(" | ".join(headers))
-        for r in rows:
-            print(" | ".join(str(v) for v in r))
+from _table import print_table  # noqa: E402
 
 from numalg.bcd import GraphQuadratic, L1, Logistic, NoPenalty, Quadratic, solve
 

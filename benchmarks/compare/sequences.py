@@ -30,23 +30,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-try:
-    from _table import print_table, timed
-except ImportError:  # pragma: no cover - standalone fallback
-    def timed(fn, *, repeat=1):
-        best, out = float("inf"), None
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            out = fn()
-            best = min(best, time.perf_counter() - t0)
-        return best, out
-
-    def print_table(headers, rows, *, ratio=None, title=None, file=None):
-        if title:
-            print(title)
-        print("  ".join(headers))
-        for r in rows:
-            print("  ".join(str(v) for v in r))
+from _table import print_table, timed  # noqa: E402
 
 from numalg.sequences import berlekamp_massey, continued_fraction, esma_search
 

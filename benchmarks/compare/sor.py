@@ -33,23 +33,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-try:
-    from _table import print_table, timed
-except ImportError:  # pragma: no cover
-    def timed(fn, *, repeat=1):
-        best, out = float("inf"), None
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            out = fn()
-            best = min(best, time.perf_counter() - t0)
-        return best, out
-
-    def print_table(headers, rows, *, ratio=None, title=None, file=None):
-        if title:
-            print(title)
-        print(" | ".join(headers))
-        for r in rows:
-            print(" | ".join(f"{v:.4g}" if isinstance(v, float) else str(v) for v in r))
+from _table import print_table, timed  # noqa: E402
 
 from numalg.sor import BanditSOR, ContextualBanditSOR, optimal_omega
 from numalg.sor._solvers import _ssor_cg_system, _sor_system, _System
