@@ -1,0 +1,244 @@
+# Compiled kernels of numalg.hamming: text-to-pattern Hamming distances.
+#
+# Every kernel works on *codes*: the text and the pattern remapped to a dense
+# alphabet in the smallest unsigned type (see _distances.py).  Code 0 is
+# "a text symbol that does not occur in the pattern" (it never matches), the
+# pattern's symbols are 1..s, and the wildcard, when there is one, is the
+# code ``wild``.  No argument checking here: the caller checked.
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
+
+ctypedef fused code_t:
+    uint8_t
+    uint16_t
+    uint32_t
+
+cdef extern from *:
+    """
+    #include <stdint.h>
+    #if defined(__GNUC__) || defined(__clang__)
+    static inline int numalg_popcount64(uint64_t x) { return __builtin_popcountll(x); }
+    #elif defined(_MSC_VER) && defined(_M_X64)
+    #include <intrin.h>
+    static inline int numalg_popcount64(uint64_t x) { return (int)__popcnt64(x); }
+    #else
+    static inline int numalg_popcount64(uint64_t x) {
+        x = x - ((x >> 1) & 0x5555555555555555ULL);
+        x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+        x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+        return (int)((x * 0x0101010101010101ULL) >> 56);
+    }
+    #endif
+    """
+    int numalg_popcount64(uint64_t x) noexcept nogil
+
+
+# --------------------------------------------------------------- bit planes ---
+
+def pack_planes(const code_t[::1] codes, int n_bits, Py_ssize_t wild, uint64_t[::1] out):
+    """Pack codes into interleaved bit planes.
+
+    Word ``k`` of plane ``b`` (bit ``b`` of each code, positions 64k..64k+63)
+    is ``out[k * stride + b]`` with ``stride = n_bits + (wild >= 0)``; with a
+    wildcard, the last plane of each word is 1 where the code is not the
+    wildcard.  ``out`` must be zero-filled and hold at least
+    ``ceil(len(codes) / 64) * stride`` words.
+    """
+    cdef Py_ssize_t n = codes.shape[0], k, b, stride = n_bits + (1 if wild >= 0 else 0)
+    cdef uint64_t bit, c
+    with nogil:
+        for k in range(n):
+            c = codes[k]
+            bit = (<uint64_t>1) << (k & 63)
+            for b in range(n_bits):
+                if (c >> b) & 1:
+                    out[(k >> 6) * stride + b] |= bit
+            if wild >= 0 and c != <uint64_t>wild:
+                out[(k >> 6) * stride + n_bits] |= bit
+
+
+cdef inline uint64_t _mismatch_word(const uint64_t* T, const uint64_t* P, Py_ssize_t nb,
+                                    bint wild, int r) noexcept nogil:
+    """Mismatch bits of one pattern word against the text at bit offset r."""
+    cdef uint64_t acc = 0, tw
+    cdef Py_ssize_t b
+    cdef Py_ssize_t stride = nb + (1 if wild else 0)
+    if r == 0:
+        for b in range(nb):
+            acc |= T[b] ^ P[b]
+        if wild:
+            acc &= T[nb] & P[nb]
+    else:
+        for b in range(nb):
+            tw = (T[b] >> r) | (T[stride + b] << (64 - r))
+            acc |= tw ^ P[b]
+        if wild:
+            acc &= ((T[nb] >> r) | (T[stride + nb] << (64 - r))) & P[nb]
+    return acc
+
+
+def naive_bits(const uint64_t[::1] T, const uint64_t[::1] P, int n_bits, bint wild,
+               Py_ssize_t m, int64_t[::1] out):
+    """Bit-parallel Hamming distances: XOR the planes, OR them, popcount.
+
+    ``T`` must hold one zero word per plane past the text's last word.
+    """
+    cdef Py_ssize_t nout = out.shape[0], i, j, w, mw = (m + 63) >> 6
+    cdef Py_ssize_t stride = n_bits + (1 if wild else 0)
+    cdef int r
+    cdef int64_t cnt
+    cdef uint64_t last_mask = (~(<uint64_t>0)) >> (64 * mw - m)
+    cdef const uint64_t* Tp = &T[0]
+    cdef const uint64_t* Pp = &P[0]
+    with nogil:
+        for i in range(nout):
+            w = i >> 6
+            r = i & 63
+            cnt = 0
+            for j in range(mw - 1):
+                cnt += numalg_popcount64(
+                    _mismatch_word(Tp + (w + j) * stride, Pp + j * stride, n_bits, wild, r))
+            cnt += numalg_popcount64(
+                _mismatch_word(Tp + (w + mw - 1) * stride, Pp + (mw - 1) * stride,
+                               n_bits, wild, r) & last_mask)
+            out[i] = cnt
+
+
+# --------------------------------------------------------------- direct loop ---
+
+def naive_loop(const code_t[::1] t, const code_t[::1] p, Py_ssize_t wild, int64_t[::1] out):
+    """Direct comparison, one alignment at a time (a vectorisable inner loop)."""
+    cdef Py_ssize_t nout = out.shape[0], m = p.shape[0], i, j, j0, j1
+    cdef int64_t cnt
+    cdef uint32_t part
+    cdef code_t wc = <code_t>(wild if wild >= 0 else 0)
+    with nogil:
+        if wild < 0:
+            for i in range(nout):
+                cnt = 0
+                j0 = 0
+                while j0 < m:
+                    j1 = j0 + 4096 if j0 + 4096 < m else m
+                    part = 0
+                    for j in range(j0, j1):
+                        part += t[i + j] != p[j]
+                    cnt += part
+                    j0 = j1
+                out[i] = cnt
+        else:
+            for i in range(nout):
+                cnt = 0
+                j0 = 0
+                while j0 < m:
+                    j1 = j0 + 4096 if j0 + 4096 < m else m
+                    part = 0
+                    for j in range(j0, j1):
+                        part += (t[i + j] != p[j]) & (t[i + j] != wc) & (p[j] != wc)
+                    cnt += part
+                    j0 = j1
+                out[i] = cnt
+
+
+# ------------------------------------------------------------ sparse counting ---
+
+def sparse_matches(const code_t[::1] t, const int64_t[::1] ptr, const int32_t[::1] pos,
+                   const int32_t[::1] weight, int32_t[::1] M):
+    """Add ``weight[c]`` to ``M[k - j]`` for every text position k of code c and
+    every pattern position j of c (``pos[ptr[c]:ptr[c+1]]``, ascending).
+
+    Codes with weight 0 (or no pattern positions) are skipped.
+    """
+    cdef Py_ssize_t n = t.shape[0], nout = M.shape[0], k, idx, hi, i, lo
+    cdef int32_t wgt
+    cdef code_t c
+    with nogil:
+        for k in range(n):
+            c = t[k]
+            wgt = weight[c]
+            if wgt == 0:
+                continue
+            lo = ptr[c]
+            hi = ptr[c + 1]
+            # alignments i = k - j must satisfy 0 <= i < nout
+            if k >= nout:
+                while lo < hi and k - pos[lo] >= nout:
+                    lo += 1
+            for idx in range(lo, hi):
+                i = k - pos[idx]
+                if i < 0:
+                    break
+                M[i] += wgt
+
+
+# -------------------------------------------------------------------- FFT ---
+
+def scatter_indicators(const code_t[::1] t, Py_ssize_t start, Py_ssize_t step,
+                       Py_ssize_t L, const int32_t[::1] row_of_code, double[:, ::1] out):
+    """Indicator rows of a batch of overlapping text blocks.
+
+    Block ``b`` covers ``t[start + b*step : start + b*step + L]`` (past the end
+    of the text it is zero); row ``b * S + row_of_code[c]`` gets a 1 where the
+    text has code c (codes with row -1 are skipped).  ``out`` has shape
+    ``(n_blocks * S, L)`` and must be zero-filled.
+    """
+    cdef Py_ssize_t n = t.shape[0], S, nblocks, b, k, a, e, r
+    nblocks = out.shape[0]
+    S = 0
+    for k in range(row_of_code.shape[0]):
+        if row_of_code[k] + 1 > S:
+            S = row_of_code[k] + 1
+    if S == 0:
+        return
+    nblocks = nblocks // S
+    with nogil:
+        for b in range(nblocks):
+            a = start + b * step
+            e = a + L if a + L < n else n
+            for k in range(a, e):
+                r = row_of_code[t[k]]
+                if r >= 0:
+                    out[b * S + r, k - a] = 1.0
+
+
+# ------------------------------------------------------------- k-mismatch ---
+
+def qgram_codes(const code_t[::1] t, int q, int bits, uint64_t[::1] out):
+    """``out[k]`` = the q symbols ``t[k:k+q]`` packed ``bits`` bits apiece (q*bits <= 64)."""
+    cdef Py_ssize_t n = t.shape[0], k
+    cdef uint64_t h = 0, mask
+    if q * bits >= 64:
+        mask = ~(<uint64_t>0)
+    else:
+        mask = ((<uint64_t>1) << (q * bits)) - 1
+    with nogil:
+        for k in range(n):
+            h = ((h << bits) | <uint64_t>t[k]) & mask
+            if k >= q - 1:
+                out[k - q + 1] = h
+
+
+def verify_candidates(const code_t[::1] t, const code_t[::1] p, const int64_t[::1] cand,
+                      Py_ssize_t k, int64_t[::1] dist):
+    """Early-exit comparison: ``dist[c]`` = distance at alignment ``cand[c]``,
+    or ``k + 1`` as soon as it exceeds k.  Returns how many are <= k."""
+    cdef Py_ssize_t nc = cand.shape[0], m = p.shape[0], c, j, i, j0, j1
+    cdef Py_ssize_t cnt, hits = 0
+    cdef uint32_t part
+    with nogil:
+        for c in range(nc):
+            i = cand[c]
+            cnt = 0
+            j0 = 0
+            # compare in chunks (vectorisable), checking the bound between chunks
+            while j0 < m and cnt <= k:
+                j1 = j0 + 32 if j0 + 32 < m else m
+                part = 0
+                for j in range(j0, j1):
+                    part += t[i + j] != p[j]
+                cnt += part
+                j0 = j1
+            if cnt > k:
+                cnt = k + 1
+            else:
+                hits += 1
+            dist[c] = cnt
+    return hits
