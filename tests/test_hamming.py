@@ -241,3 +241,89 @@ def test_tour_row():
     row = numalg._tour.run_family("hamming")
     assert row.family == "hamming"
     assert row.error == 0
+
+
+# ------------------------------------------------------------------ vectorizer
+
+
+def _dna(rng, n_seq=40, length=60, motif="ACGTTGCA"):
+    seqs, y = [], []
+    for i in range(n_seq):
+        s = list(rng.choice(list("ACGT"), length))
+        if i % 2:
+            a = int(rng.integers(0, length - len(motif)))
+            s[a : a + len(motif)] = motif
+        seqs.append("".join(s))
+        y.append(i % 2)
+    return seqs, np.array(y)
+
+
+def test_vectorizer_features_match_distances():
+    from numalg.hamming import MismatchVectorizer
+
+    seqs = ["ACGTACGT", "TTTAGTTT", "GG"]
+    vec = MismatchVectorizer(motifs=["ACGT", "TTTT"])
+    X = vec.fit_transform(seqs)
+    for i, s in enumerate(seqs):
+        for j, motif in enumerate(["ACGT", "TTTT"]):
+            expect = hamming_distances_naive(s, motif).min() if len(s) >= 4 else 4
+            assert X[i, j] == expect
+    Xc = MismatchVectorizer(motifs=["ACGT", "TTTT"], statistic="count", max_mismatches=1).fit_transform(seqs)
+    np.testing.assert_array_equal(Xc, [[2, 0], [0, 2], [0, 0]])
+    assert list(vec.get_feature_names_out()) == ["motif_0_ACGT", "motif_1_TTTT"]
+    # integer-array and bytes sequences
+    Xi = MismatchVectorizer(motifs=[np.array([1, 2])]).fit_transform([np.array([1, 2, 3]), np.array([3, 3])])
+    np.testing.assert_array_equal(Xi, [[0], [2]])
+    Xb = MismatchVectorizer(motifs=[b"ab"], n_jobs=2).fit_transform([b"xab", b"bb", b"aa"])
+    np.testing.assert_array_equal(Xb, [[0], [1], [1]])
+
+
+def test_vectorizer_sklearn_conventions(rng):
+    from sklearn.base import clone
+    from sklearn.exceptions import NotFittedError
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    from numalg.hamming import MismatchVectorizer
+
+    seqs, y = _dna(rng)
+    vec = MismatchVectorizer(n_motifs=20, motif_length=8, random_state=0)
+    params = vec.get_params()
+    assert params["n_motifs"] == 20 and params["random_state"] == 0
+    vec2 = clone(vec)
+    assert vec2.get_params() == params
+    vec2.set_params(n_motifs=5, statistic="count", max_mismatches=1)
+    assert vec2.get_params()["n_motifs"] == 5
+    with pytest.raises(NotFittedError):
+        vec.transform(seqs)
+    X = vec.fit_transform(seqs)
+    assert X.shape == (40, 20) and len(vec.motifs_) == 20 and vec.n_features_out_ == 20
+    np.testing.assert_array_equal(MismatchVectorizer(n_motifs=20, random_state=0).fit_transform(seqs), X)
+    restored = pickle.loads(pickle.dumps(vec))
+    np.testing.assert_array_equal(restored.transform(seqs), X)
+    pipe = make_pipeline(
+        MismatchVectorizer(motifs=["ACGTTGCA"], random_state=0), LogisticRegression()
+    ).fit(seqs, y)
+    assert pipe.score(seqs, y) == 1.0
+    assert "MismatchVectorizer" not in [name for name, _ in __import__("numalg").all_estimators()]
+
+
+def test_vectorizer_bad_input():
+    from numalg.hamming import MismatchVectorizer
+
+    with pytest.raises(TypeError, match="raw_sequences must be a list"):
+        MismatchVectorizer(motifs=["a"]).fit("abc")
+    with pytest.raises(ValueError, match="raw_sequences must contain"):
+        MismatchVectorizer(motifs=["a"]).fit([])
+    with pytest.raises(TypeError, match="one kind"):
+        MismatchVectorizer(motifs=["a"]).fit(["abc", b"abc"])
+    with pytest.raises(ValueError, match="statistic"):
+        MismatchVectorizer(statistic="max").fit(["abc"])
+    with pytest.raises(ValueError, match="n_motifs"):
+        MismatchVectorizer(n_motifs=0).fit(["abc"])
+    with pytest.raises(ValueError, match="motif_length"):
+        MismatchVectorizer(motif_length=10).fit(["abc"])
+    with pytest.raises(TypeError, match="motifs must be of the same kind"):
+        MismatchVectorizer(motifs=[b"a"]).fit(["abc"])
+    with pytest.raises(TypeError, match="kind seen in fit"):
+        MismatchVectorizer(motifs=["a"]).fit(["abc"]).transform([b"abc"])
