@@ -47,16 +47,11 @@ def calibrate(quick=False):
         for m in (64, 256, 1000):
             c = _codes(n // 4, m, sigma, rng)
             nout = c.n - m + 1
-            mw = (m + 63) // 64
-            planes = c.n_bits
-            stride = planes
-            T = np.zeros(((c.n + 63) // 64 + 1) * stride, dtype=np.uint64)
-            P = np.zeros(mw * stride, dtype=np.uint64)
-            dd._kernels.pack_planes(c.t, c.n_bits, -1, T)
-            dd._kernels.pack_planes(c.p, c.n_bits, -1, P)
+            pw = (m + 126) // 64
+            planes = c.plane_bits()[0]
             out = np.empty(nout, dtype=np.int64)
-            t_bits = _best(lambda: dd._kernels.naive_bits(T, P, c.n_bits, False, m, out))
-            est["bits"].append(t_bits / (nout * mw * (planes + 1)))
+            t_bits = _best(lambda: dd._naive(c))
+            est["bits"].append(t_bits / (nout * pw * (planes + 1)))
             t_loop = _best(lambda: dd._kernels.naive_loop(c.t, c.p, -1, out))
             est["loop"].append(t_loop / (nout * m))
 

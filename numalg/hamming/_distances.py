@@ -154,6 +154,12 @@ class _Codes:
     def n_bits(self):
         return max(1, (self.n_codes - 1).bit_length())
 
+    def plane_bits(self):
+        """(bits per code, offset) for the bit planes: when no text symbol is
+        outside the pattern's alphabet, code 0 is unused and codes shift by 1."""
+        offset = 1 if self.text_counts()[0] == 0 else 0
+        return max(1, (self.n_codes - 1 - offset).bit_length()), offset
+
     def text_counts(self):
         if self._text_counts is None:
             self._text_counts = np.bincount(self.t, minlength=self.n_codes)
@@ -212,10 +218,12 @@ def _encode(t, p, w):
 
 
 def _bits_or_loop(c):
-    mw = (c.m + 63) // 64
-    planes = c.n_bits + (c.wild >= 0)
+    pw = (c.m + 126) // 64
+    planes = c.plane_bits()[0] + (c.wild >= 0)
     nout = c.n - c.m + 1
-    bits = _COST["bits"] * nout * mw * (planes + 1)
+    bits = _COST["bits"] * nout * pw * (planes + 1)
+    if 64 * pw * (planes + 1) * 8 > (64 << 20):  # pre-shifted patterns over 64 MB
+        bits = np.inf
     loop = _COST["loop"] * nout * c.m * (1.5 if c.wild >= 0 else 1.0)
     return ("bits", bits) if bits <= loop else ("loop", loop)
 
@@ -227,12 +235,17 @@ def _naive(c):
     if kind == "loop":
         _kernels.naive_loop(c.t, c.p, c.wild, out)
         return out
-    stride = c.n_bits + (c.wild >= 0)
-    T = np.zeros(((c.n + 63) // 64 + 1) * stride, dtype=np.uint64)
-    P = np.zeros(((c.m + 63) // 64) * stride, dtype=np.uint64)
-    _kernels.pack_planes(c.t, c.n_bits, c.wild, T)
-    _kernels.pack_planes(c.p, c.n_bits, c.wild, P)
-    _kernels.naive_bits(T, P, c.n_bits, c.wild >= 0, c.m, out)
+    n_bits, offset = c.plane_bits()
+    wild = c.wild >= 0
+    tstride = n_bits + wild
+    T = np.zeros(((c.n + 63) // 64 + 2) * tstride, dtype=np.uint64)
+    _kernels.pack_planes(c.t, n_bits, c.wild, offset, T, tstride, 0)
+    pw = (c.m + 63 + 63) // 64  # words spanned by the pattern at any shift
+    pstride = n_bits + 1
+    P = np.zeros(64 * pw * pstride, dtype=np.uint64)
+    for r in range(64):
+        _kernels.pack_planes(c.p, n_bits, c.wild, offset, P[r * pw * pstride : (r + 1) * pw * pstride], pstride, r)
+    _kernels.naive_bits(T, P, n_bits, wild, pw, pstride, out)
     return out
 
 

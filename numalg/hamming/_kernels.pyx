@@ -34,72 +34,74 @@ cdef extern from *:
 
 # --------------------------------------------------------------- bit planes ---
 
-def pack_planes(const code_t[::1] codes, int n_bits, Py_ssize_t wild, uint64_t[::1] out):
-    """Pack codes into interleaved bit planes.
+def pack_planes(const code_t[::1] codes, int n_bits, Py_ssize_t wild, int offset,
+                uint64_t[::1] out, Py_ssize_t stride, Py_ssize_t shift):
+    """Pack ``codes - offset`` into interleaved bit planes, starting at bit ``shift``.
 
-    Word ``k`` of plane ``b`` (bit ``b`` of each code, positions 64k..64k+63)
-    is ``out[k * stride + b]`` with ``stride = n_bits + (wild >= 0)``; with a
-    wildcard, the last plane of each word is 1 where the code is not the
-    wildcard.  ``out`` must be zero-filled and hold at least
-    ``ceil(len(codes) / 64) * stride`` words.
+    Position ``k`` goes to bit ``(k + shift) & 63`` of word ``(k + shift) >> 6``;
+    word ``w`` of plane ``b`` is ``out[w * stride + b]`` for ``b < n_bits``.
+    If ``stride > n_bits``, plane ``n_bits`` is 1 where the code is not the
+    wildcard (every position when ``wild < 0``).  ``out`` must be zero-filled.
     """
-    cdef Py_ssize_t n = codes.shape[0], k, b, stride = n_bits + (1 if wild >= 0 else 0)
+    cdef Py_ssize_t n = codes.shape[0], k, b, w, kk
     cdef uint64_t bit, c
+    cdef bint valid_plane = stride > n_bits
     with nogil:
         for k in range(n):
-            c = codes[k]
-            bit = (<uint64_t>1) << (k & 63)
+            kk = k + shift
+            c = <uint64_t>(codes[k] - offset)
+            bit = (<uint64_t>1) << (kk & 63)
+            w = (kk >> 6) * stride
             for b in range(n_bits):
-                if (c >> b) & 1:
-                    out[(k >> 6) * stride + b] |= bit
-            if wild >= 0 and c != <uint64_t>wild:
-                out[(k >> 6) * stride + n_bits] |= bit
+                out[w + b] |= ((c >> b) & 1) << (kk & 63)
+            if valid_plane and (wild < 0 or codes[k] != wild):
+                out[w + n_bits] |= bit
 
 
-cdef inline uint64_t _mismatch_word(const uint64_t* T, const uint64_t* P, Py_ssize_t nb,
-                                    bint wild, int r) noexcept nogil:
-    """Mismatch bits of one pattern word against the text at bit offset r."""
-    cdef uint64_t acc = 0, tw
-    cdef Py_ssize_t b
-    cdef Py_ssize_t stride = nb + (1 if wild else 0)
-    if r == 0:
-        for b in range(nb):
-            acc |= T[b] ^ P[b]
-        if wild:
-            acc &= T[nb] & P[nb]
-    else:
-        for b in range(nb):
-            tw = (T[b] >> r) | (T[stride + b] << (64 - r))
-            acc |= tw ^ P[b]
-        if wild:
-            acc &= ((T[nb] >> r) | (T[stride + nb] << (64 - r))) & P[nb]
-    return acc
+def naive_bits(const uint64_t[::1] T, const uint64_t[::1] P, int n_bits, bint text_valid,
+               Py_ssize_t pw, Py_ssize_t pstride, int64_t[::1] out):
+    """Bit-parallel Hamming distances against 64 pre-shifted copies of the pattern.
 
-
-def naive_bits(const uint64_t[::1] T, const uint64_t[::1] P, int n_bits, bint wild,
-               Py_ssize_t m, int64_t[::1] out):
-    """Bit-parallel Hamming distances: XOR the planes, OR them, popcount.
-
-    ``T`` must hold one zero word per plane past the text's last word.
+    ``P`` holds, for each shift r = 0..63, ``pw`` words of ``pstride`` planes:
+    the pattern's code planes shifted by r bits, then its validity plane
+    (1 where a non-wildcard pattern symbol sits).  The text ``T`` has
+    ``n_bits`` code planes, plus a validity plane if ``text_valid``.
+    Alignment ``i = 64 w + r``: popcount over j < pw of
+    ``OR_b(T_b[w + j] ^ P_r,b[j]) & valid``.
     """
-    cdef Py_ssize_t nout = out.shape[0], i, j, w, mw = (m + 63) >> 6
-    cdef Py_ssize_t stride = n_bits + (1 if wild else 0)
+    cdef Py_ssize_t nout = out.shape[0], i, j, w, b, tstride = n_bits + (1 if text_valid else 0)
     cdef int r
     cdef int64_t cnt
-    cdef uint64_t last_mask = (~(<uint64_t>0)) >> (64 * mw - m)
+    cdef uint64_t acc
     cdef const uint64_t* Tp = &T[0]
-    cdef const uint64_t* Pp = &P[0]
+    cdef const uint64_t* Pr
+    cdef const uint64_t* tw
+    cdef const uint64_t* pwd
     with nogil:
         for i in range(nout):
             w = i >> 6
             r = i & 63
+            Pr = &P[0] + r * pw * pstride
             cnt = 0
-            for j in range(mw - 1):
-                cnt += numalg_popcount64(
-                    _mismatch_word(Tp + (w + j) * stride, Pp + j * stride, n_bits, wild, r))
-            cnt += numalg_popcount64(
-                _mismatch_word(Tp + (w + mw - 1) * stride, Pp + (mw - 1) * stride,
-                               n_bits, wild, r) & last_mask)
+            if n_bits == 2 and not text_valid:
+                for j in range(pw):
+                    tw = Tp + (w + j) * 2
+                    pwd = Pr + j * 3
+                    cnt += numalg_popcount64(((tw[0] ^ pwd[0]) | (tw[1] ^ pwd[1])) & pwd[2])
+            elif n_bits == 1 and not text_valid:
+                for j in range(pw):
+                    cnt += numalg_popcount64((Tp[w + j] ^ Pr[2 * j]) & Pr[2 * j + 1])
+            else:
+                for j in range(pw):
+                    tw = Tp + (w + j) * tstride
+                    pwd = Pr + j * pstride
+                    acc = 0
+                    for b in range(n_bits):
+                        acc |= tw[b] ^ pwd[b]
+                    acc &= pwd[n_bits]
+                    if text_valid:
+                        acc &= tw[n_bits]
+                    cnt += numalg_popcount64(acc)
             out[i] = cnt
 
 
