@@ -1,9 +1,10 @@
 """Calibrate the cost model of numalg.hamming (the ``_COST`` constants).
 
-Times each kernel, single thread, on a grid of random problems and prints, per
-unit of work, the median seconds: the constants stored in
-``numalg/hamming/_distances.py``.  Run it on the target machine and paste the
-printed dictionary there.
+Times every method, single thread, on a grid of random problems, and fits by
+non-negative least squares on relative errors the constants of the cost
+model in ``numalg/hamming/_distances.py`` (seconds per unit of work: see the
+comment above ``_COST`` there).  Run it on the target machine and paste the
+printed dictionary there; the library never times anything at import.
 
     python benchmarks/compare/hamming_calibrate.py [--quick]
 """
@@ -15,6 +16,7 @@ import math
 import time
 
 import numpy as np
+from scipy.optimize import nnls
 
 from numalg.hamming import _distances as dd
 
@@ -30,60 +32,67 @@ def _best(fn, repeat=3):
 
 def _codes(n, m, sigma, rng, zipf=False):
     if zipf:
-        t = np.minimum(rng.zipf(1.3, n), sigma) - 1
-        p = np.minimum(rng.zipf(1.3, m), sigma) - 1
+        t = (rng.zipf(1.1, n) - 1) % sigma
+        p = (rng.zipf(1.1, m) - 1) % sigma
     else:
         t, p = rng.integers(0, sigma, n), rng.integers(0, sigma, m)
     return dd._encode(*dd._prepare(t, p))
 
 
+def _fit(features, times):
+    """Non-negative least squares on relative error: times ~ features @ coef."""
+    A = np.asarray(features, dtype=float)
+    y = np.asarray(times, dtype=float)
+    coef, _ = nnls(A / y[:, None], np.ones_like(y))
+    return coef
+
+
 def calibrate(quick=False):
     rng = np.random.default_rng(0)
     n = 200_000 if quick else 1_000_000
-    est = {k: [] for k in dd._COST}
+    out = {}
 
-    # naive: bit planes and the direct loop
-    for sigma in (2, 4, 16, 256):
-        for m in (64, 256, 1000):
-            c = _codes(n // 4, m, sigma, rng)
+    # naive, bit planes (pack + XOR/OR/popcount) and the direct loop
+    fb, tb, fl, tl = [], [], [], []
+    for sigma in (2, 4, 16, 26, 256):
+        for m in (64, 300, 1000, 3000):
+            c = _codes(n // 4, m, sigma, rng, zipf=sigma > 16)
             nout = c.n - m + 1
             pw = (m + 126) // 64
             planes = c.plane_bits()[0]
-            out = np.empty(nout, dtype=np.int64)
-            t_bits = _best(lambda: dd._naive(c))
-            est["bits"].append(t_bits / (nout * pw * (planes + 1)))
-            t_loop = _best(lambda: dd._kernels.naive_loop(c.t, c.p, -1, out))
-            est["loop"].append(t_loop / (nout * m))
+            fb.append([nout * pw * (planes + 1), nout])
+            tb.append(_best(lambda: dd._naive(c)))
+            res = np.empty(nout, dtype=np.int64)
+            fl.append([nout * m])
+            tl.append(_best(lambda: dd._kernels.naive_loop(c.t, c.p, -1, res)))
+    out["bits"], out["bits_align"] = _fit(fb, tb)
+    out["loop"] = _fit(fl, tl)[0]
 
-    # sparse counting: per match, and the scan over the text
-    for sigma, m in ((256, 1000), (4096, 10000), (65536, 1000)):
-        c = _codes(n, m, sigma, rng)
+    # sparse counting: per counted match and per text symbol
+    fs, ts = [], []
+    for sigma, m, zipf in ((256, 1000, False), (256, 10000, False), (4096, 10000, False),
+                           (65536, 1000, False), (26, 1000, False), (1000, 3000, True),
+                           (100, 300, True), (1 << 20, 100, False)):
+        c = _codes(n, m, sigma, rng, zipf)
         nT, fP = c.text_counts(), c.pattern_counts()
-        work = float((nT * fP)[1:].sum())
-        t_sp = _best(lambda: dd._sparse_matches(c))
-        est["sparse"].append(t_sp / work)
-    c = _codes(n, 100, 1 << 20, rng)
-    c.p[:] = 0  # nothing to count: the scan alone
-    c.p[0] = 1
-    est["sparse_scan"].append(_best(lambda: dd._sparse_matches(c)) / n)
+        fs.append([float((nT * fP)[1:].sum()), c.n])
+        ts.append(_best(lambda: dd._sparse_matches(c)))
+    out["sparse"], out["sparse_scan"] = _fit(fs, ts)
 
-    # FFT: per symbol forward transforms, and the shared inverse + scatter
-    for m in (1000, 10000, 100000):
-        times = {}
-        for sigma in (2, 8):
+    # FFT: per symbol forward transforms, the shared inverse and the scatter
+    ff, tf = [], []
+    for m in (300, 1000, 10000, 50000):
+        for sigma in (2, 4, 8, 16):
             c = _codes(n, m, sigma, rng)
-            times[sigma] = _best(lambda: dd._fft_matches(c), repeat=2)
-        L = dd._fft_block_length(m)
-        nout = n - m + 1
-        blocks = -(-nout // (L - m + 1))
-        work = blocks * L * math.log2(L)
-        per_sym = (times[8] - times[2]) / 6 / work
-        est["fft"].append(per_sym)
-        est["fft_inverse"].append(max(0.0, (times[2] - 2 * per_sym * work) / work))
-    est["fft_scatter"] = [0.0]
-
-    consts = {k: float(np.median(v)) for k, v in est.items()}
-    return consts
+            L = dd._fft_block_length(m)
+            nout = n - m + 1
+            blocks = -(-nout // (L - m + 1))
+            work = blocks * L * math.log2(L)
+            S = int(((c.text_counts() > 0) & (c.pattern_counts() > 0))[1:].sum())
+            ff.append([work * S, work, blocks * L])
+            tf.append(_best(lambda: dd._fft_matches(c), repeat=2))
+    out["fft"], out["fft_inverse"], out["fft_scatter"] = _fit(ff, tf)
+    return {k: float(v) for k, v in out.items()}
 
 
 def main():

@@ -27,19 +27,21 @@ _BLOCK = 1 << 20  # symbols remapped per block
 # Cost model, in seconds per unit of work.  The constants come from
 # benchmarks/compare/hamming_calibrate.py (single thread, least squares over a
 # grid of small problems) and are never measured at import.
-#   naive_bits : per (alignment x 64-bit word x (bit planes + 1))
-#   naive_loop : per (alignment x pattern symbol)
+#   bits       : per (alignment x 64-bit word x (bit planes + 1)), and
+#   bits_align : per alignment (loop overhead, packing the planes)
+#   loop       : per (alignment x pattern symbol)
 #   sparse     : per counted match (sum over symbols of n_c(T) f_c(P)) + per text symbol
 #   fft        : per (block x symbol x L log2 L) for the forward transforms and
 #                per (block x L log2 L) for the shared inverse transform
 _COST = {
-    "bits": 3.0e-10,
-    "loop": 1.0e-10,
-    "sparse": 1.5e-9,
-    "sparse_scan": 2.0e-9,
-    "fft": 1.0e-9,
-    "fft_inverse": 1.5e-9,
-    "fft_scatter": 1.5e-9,
+    "bits": 5.603e-10,
+    "bits_align": 0.0,
+    "loop": 1.204e-10,
+    "sparse": 2.444e-09,
+    "sparse_scan": 6.607e-10,
+    "fft": 2.421e-09,
+    "fft_inverse": 1.805e-09,
+    "fft_scatter": 2.083e-08,
 }
 
 
@@ -162,7 +164,8 @@ class _Codes:
 
     def text_counts(self):
         if self._text_counts is None:
-            self._text_counts = np.bincount(self.t, minlength=self.n_codes)
+            self._text_counts = np.zeros(self.n_codes, dtype=np.int64)
+            _kernels.count_codes(self.t, self._text_counts)
         return self._text_counts
 
     def pattern_counts(self):
@@ -184,15 +187,18 @@ def _encode(t, p, w):
     dtype = np.uint8 if n_codes <= 256 else np.uint16 if n_codes <= 65536 else np.uint32
     src = t.dtype
     if src != object and src.itemsize <= 2:
+        # a lookup table indexed by the symbols' unsigned bit patterns
+        usrc = np.dtype(f"u{src.itemsize}")
+        lut = np.zeros(1 << (8 * src.itemsize), dtype=dtype)
+        lut[u.astype(src).view(usrc)] = np.arange(1, s + 1)
         info = np.iinfo(src)
-        off = -int(info.min)
-        lut = np.zeros(int(info.max) + off + 1, dtype=dtype)
-        lut[u.astype(np.int64) + off] = np.arange(1, s + 1)
         if w is not None and info.min <= w <= info.max:
-            lut[w + off] = wild
+            lut[np.array([w], dtype=src).view(usrc)] = wild
 
         def remap(a):
-            return lut[a] if off == 0 else lut[a.astype(np.int32) + off]
+            out = np.empty(a.shape[0], dtype=dtype)
+            _kernels.apply_lut(np.ascontiguousarray(a).view(usrc), lut, out)
+            return out
 
     else:
 
@@ -207,9 +213,12 @@ def _encode(t, p, w):
                 codes[a == w] = wild
             return codes
 
-    tc = np.empty(t.shape[0], dtype=dtype)
-    for a in range(0, t.shape[0], _BLOCK):
-        tc[a : a + _BLOCK] = remap(t[a : a + _BLOCK])
+    if src != object and src.itemsize <= 2:
+        tc = remap(t)  # no temporaries: one pass, in place
+    else:
+        tc = np.empty(t.shape[0], dtype=dtype)
+        for a in range(0, t.shape[0], _BLOCK):
+            tc[a : a + _BLOCK] = remap(t[a : a + _BLOCK])
     pc = remap(p)
     return _Codes(tc, pc, n_codes, wild)
 
@@ -221,7 +230,7 @@ def _bits_or_loop(c):
     pw = (c.m + 126) // 64
     planes = c.plane_bits()[0] + (c.wild >= 0)
     nout = c.n - c.m + 1
-    bits = _COST["bits"] * nout * pw * (planes + 1)
+    bits = _COST["bits"] * nout * pw * (planes + 1) + _COST["bits_align"] * nout
     if 64 * pw * (planes + 1) * 8 > (64 << 20):  # pre-shifted patterns over 64 MB
         bits = np.inf
     loop = _COST["loop"] * nout * c.m * (1.5 if c.wild >= 0 else 1.0)
@@ -508,18 +517,25 @@ def _qgram_candidates(c, k):
     keys_sorted, offs_sorted = keys[order], offs[order]
     nout = c.n - m + 1
     mark = np.zeros(nout, dtype=bool)
+    tbits = 16
+    table = np.zeros(1 << tbits, dtype=np.uint8)
+    table[(keys * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - tbits)] = 1
     block = 1 << 20
+    pos_buf = np.empty(block, dtype=np.int64)
+    code_buf = np.empty(block, dtype=np.uint64)
     for a in range(0, c.n - q + 1, block):
         e = min(c.n - q + 1, a + block)
-        tq = np.empty(e - a, dtype=np.uint64)
-        _kernels.qgram_codes(c.t[a : e + q - 1], q, bits, tq)
+        cnt = _kernels.qgram_scan(c.t[a : e + q - 1], q, bits, table, tbits, pos_buf, code_buf)
+        if cnt == 0:
+            continue
+        tq = code_buf[:cnt]
         lo = np.searchsorted(keys_sorted, tq, side="left")
         hi = np.searchsorted(keys_sorted, tq, side="right")
         hit = np.flatnonzero(hi > lo)
         if hit.size == 0:
             continue
         cnt = (hi - lo)[hit]
-        pos = np.repeat(hit + a, cnt)
+        pos = np.repeat(pos_buf[hit] + a, cnt)
         starts = np.repeat(lo[hit], cnt)
         within = np.arange(cnt.sum()) - np.repeat(np.cumsum(cnt) - cnt, cnt)
         align = pos - offs_sorted[starts + within]
@@ -582,10 +598,11 @@ def k_mismatch(text, pattern, k, *, method="auto"):
         return np.arange(nout, dtype=np.int64), _distances_codes(c, "auto")
     if method == "auto":
         n_cand, p_eq = _expected_candidates(c, k)
-        # early-exit verification reads about (k + 1) / (1 - p_eq) symbols per alignment
-        verify_cost = _COST["loop"] * 4 * min(c.m, (k + 1) / max(1e-12, 1 - p_eq))
+        # early-exit verification reads about (k + 1) / (1 - p_eq) symbols per
+        # alignment, in chunks of 32, after a fixed per-alignment overhead
+        verify_cost = 2e-8 + _COST["loop"] * 4 * min(c.m, (k + 1) / max(1e-12, 1 - p_eq))
         exact_cost = min(_method_costs(c).values()) / nout
-        filter_cost = (2e-8 * (c.n / nout) + n_cand / nout * _COST["loop"] * 4 * c.m
+        filter_cost = (2e-9 * (c.n / nout) + n_cand / nout * (2e-8 + _COST["loop"] * c.m)
                        ) if c.m // (k + 1) >= 1 else np.inf
         costs = {"filter": filter_cost, "verify": verify_cost, "exact": exact_cost}
         method = min(costs, key=costs.get)

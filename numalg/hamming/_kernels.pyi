@@ -31,3 +31,14 @@ def verify_candidates(
     k: int,
     dist: NDArray[np.int64],
 ) -> int: ...
+def qgram_scan(
+    t: NDArray[np.unsignedinteger],
+    q: int,
+    bits: int,
+    table: NDArray[np.uint8],
+    tbits: int,
+    out_pos: NDArray[np.int64],
+    out_code: NDArray[np.uint64],
+) -> int: ...
+def apply_lut(src: NDArray[np.unsignedinteger], lut: NDArray[np.unsignedinteger], out: NDArray[np.unsignedinteger]) -> None: ...
+def count_codes(t: NDArray[np.unsignedinteger], out: NDArray[np.int64]) -> None: ...

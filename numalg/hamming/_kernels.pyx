@@ -32,6 +32,29 @@ cdef extern from *:
     int numalg_popcount64(uint64_t x) noexcept nogil
 
 
+ctypedef fused small_t:
+    uint8_t
+    uint16_t
+
+
+# ---------------------------------------------------------------- remapping ---
+
+def apply_lut(const small_t[::1] src, const code_t[::1] lut, code_t[::1] out):
+    """``out[k] = lut[src[k]]`` (symbols of 8 or 16 bits to codes)."""
+    cdef Py_ssize_t n = src.shape[0], k
+    with nogil:
+        for k in range(n):
+            out[k] = lut[src[k]]
+
+
+def count_codes(const code_t[::1] t, int64_t[::1] out):
+    """``out[c]`` += the number of occurrences of code c in t."""
+    cdef Py_ssize_t n = t.shape[0], k
+    with nogil:
+        for k in range(n):
+            out[t[k]] += 1
+
+
 # --------------------------------------------------------------- bit planes ---
 
 def pack_planes(const code_t[::1] codes, int n_bits, Py_ssize_t wild, int offset,
@@ -216,6 +239,29 @@ def qgram_codes(const code_t[::1] t, int q, int bits, uint64_t[::1] out):
             h = ((h << bits) | <uint64_t>t[k]) & mask
             if k >= q - 1:
                 out[k - q + 1] = h
+
+
+def qgram_scan(const code_t[::1] t, int q, int bits, const uint8_t[::1] table, int tbits,
+               int64_t[::1] out_pos, uint64_t[::1] out_code):
+    """Packed q-grams of ``t`` (as :func:`qgram_codes`) whose hash hits ``table``
+    (a 0/1 filter of ``2**tbits`` entries, indexed by the top bits of
+    ``code * 0x9E3779B97F4A7C15``).  Writes their start positions and codes;
+    returns how many."""
+    cdef Py_ssize_t n = t.shape[0], k, cnt = 0
+    cdef uint64_t h = 0, mask
+    cdef int sh = 64 - tbits
+    if q * bits >= 64:
+        mask = ~(<uint64_t>0)
+    else:
+        mask = ((<uint64_t>1) << (q * bits)) - 1
+    with nogil:
+        for k in range(n):
+            h = ((h << bits) | <uint64_t>t[k]) & mask
+            if k >= q - 1 and table[(h * <uint64_t>0x9E3779B97F4A7C15ULL) >> sh]:
+                out_pos[cnt] = k - q + 1
+                out_code[cnt] = h
+                cnt += 1
+    return cnt
 
 
 def verify_candidates(const code_t[::1] t, const code_t[::1] p, const int64_t[::1] cand,

@@ -14,7 +14,7 @@ def stdlib_text(n_bytes=1 << 20):
     """The Python standard library's source files concatenated (bytes, up to n_bytes)."""
     root = Path(sysconfig.get_paths()["stdlib"])
     parts, total = [], 0
-    for path in sorted(root.glob("*.py")):
+    for path in sorted(root.rglob("*.py")):
         try:
             data = path.read_bytes()
         except OSError:  # pragma: no cover
