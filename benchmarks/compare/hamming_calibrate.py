@@ -54,30 +54,33 @@ def calibrate(quick=False):
 
     # naive, bit planes (pack + XOR/OR/popcount) and the direct loop
     fb, tb, fl, tl = [], [], [], []
-    for sigma in (2, 4, 16, 26, 256):
+    for sigma in (2, 4, 8, 26, 256):
         for m in (64, 300, 1000, 3000):
             c = _codes(n // 4, m, sigma, rng, zipf=sigma > 16)
             nout = c.n - m + 1
             pw = (m + 126) // 64
             planes = c.plane_bits()[0]
-            fb.append([nout * pw * (planes + 1), nout])
+            fast = planes <= 2  # the specialised one- and two-plane loops
+            fb.append([0 if fast else nout * pw * (planes + 1), nout * pw if fast else 0, nout])
             tb.append(_best(lambda: dd._naive(c)))
             res = np.empty(nout, dtype=np.int64)
             fl.append([nout * m])
             tl.append(_best(lambda: dd._kernels.naive_loop(c.t, c.p, -1, res)))
-    out["bits"], out["bits_align"] = _fit(fb, tb)
+    out["bits"], out["bits_fast"], out["bits_align"] = _fit(fb, tb)
     out["loop"] = _fit(fl, tl)[0]
 
     # sparse counting: per counted match and per text symbol
     fs, ts = [], []
     for sigma, m, zipf in ((256, 1000, False), (256, 10000, False), (4096, 10000, False),
                            (65536, 1000, False), (26, 1000, False), (1000, 3000, True),
-                           (100, 300, True), (1 << 20, 100, False)):
+                           (100, 300, True), (1 << 20, 100, False), (26, 10000, False),
+                           (26, 300, True), (4, 1000, False)):
         c = _codes(n, m, sigma, rng, zipf)
         nT, fP = c.text_counts(), c.pattern_counts()
-        fs.append([float((nT * fP)[1:].sum()), c.n])
+        visited = float(nT[fP > 0][1:].sum()) if fP[0] == 0 else float(nT[fP > 0].sum())
+        fs.append([float((nT * fP)[1:].sum()), visited, c.n])
         ts.append(_best(lambda: dd._sparse_matches(c)))
-    out["sparse"], out["sparse_scan"] = _fit(fs, ts)
+    out["sparse"], out["sparse_visit"], out["sparse_scan"] = _fit(fs, ts)
 
     # FFT: per symbol forward transforms, the shared inverse and the scatter
     ff, tf = [], []
@@ -88,7 +91,9 @@ def calibrate(quick=False):
             nout = n - m + 1
             blocks = -(-nout // (L - m + 1))
             work = blocks * L * math.log2(L)
-            S = int(((c.text_counts() > 0) & (c.pattern_counts() > 0))[1:].sum())
+            active = (c.text_counts() > 0) & (c.pattern_counts() > 0)
+            active[0] = False
+            S = int(active.sum()) - dd._fft_drops_one(c, active)
             ff.append([work * S, work, blocks * L])
             tf.append(_best(lambda: dd._fft_matches(c), repeat=2))
     out["fft"], out["fft_inverse"], out["fft_scatter"] = _fit(ff, tf)
