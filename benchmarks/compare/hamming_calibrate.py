@@ -55,7 +55,7 @@ def calibrate(quick=False):
     # naive, bit planes (pack + XOR/OR/popcount) and the direct loop
     fb, tb, fl, tl = [], [], [], []
     for sigma in (2, 4, 8, 26, 256):
-        for m in (64, 300, 1000, 3000):
+        for m in (64, 300, 1000, 3000, 10000):
             c = _codes(n // 4, m, sigma, rng, zipf=sigma > 16)
             nout = c.n - m + 1
             pw = (m + 126) // 64

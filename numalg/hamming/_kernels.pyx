@@ -93,6 +93,7 @@ def naive_bits(const uint64_t[::1] T, const uint64_t[::1] P, int n_bits, bint te
     ``OR_b(T_b[w + j] ^ P_r,b[j]) & valid``.
     """
     cdef Py_ssize_t nout = out.shape[0], i, j, w, b, tstride = n_bits + (1 if text_valid else 0)
+    cdef Py_ssize_t w0, w1, n_words = (nout + 63) >> 6, WB = 512
     cdef int r
     cdef int64_t cnt
     cdef uint64_t acc
@@ -101,31 +102,39 @@ def naive_bits(const uint64_t[::1] T, const uint64_t[::1] P, int n_bits, bint te
     cdef const uint64_t* tw
     cdef const uint64_t* pwd
     with nogil:
-        for i in range(nout):
-            w = i >> 6
-            r = i & 63
-            Pr = &P[0] + r * pw * pstride
-            cnt = 0
-            if n_bits == 2 and not text_valid:
-                for j in range(pw):
-                    tw = Tp + (w + j) * 2
-                    pwd = Pr + j * 3
-                    cnt += numalg_popcount64(((tw[0] ^ pwd[0]) | (tw[1] ^ pwd[1])) & pwd[2])
-            elif n_bits == 1 and not text_valid:
-                for j in range(pw):
-                    cnt += numalg_popcount64((Tp[w + j] ^ Pr[2 * j]) & Pr[2 * j + 1])
-            else:
-                for j in range(pw):
-                    tw = Tp + (w + j) * tstride
-                    pwd = Pr + j * pstride
-                    acc = 0
-                    for b in range(n_bits):
-                        acc |= tw[b] ^ pwd[b]
-                    acc &= pwd[n_bits]
-                    if text_valid:
-                        acc &= tw[n_bits]
-                    cnt += numalg_popcount64(acc)
-            out[i] = cnt
+        # blocks of 64 * WB alignments; inside a block one shift r at a time,
+        # so that the shifted pattern stays in L1 and the text block in L2
+        w0 = 0
+        while w0 < n_words:
+            w1 = w0 + WB if w0 + WB < n_words else n_words
+            for r in range(64):
+                Pr = &P[0] + r * pw * pstride
+                for w in range(w0, w1):
+                    i = (w << 6) + r
+                    if i >= nout:
+                        break
+                    cnt = 0
+                    if n_bits == 2 and not text_valid:
+                        for j in range(pw):
+                            tw = Tp + (w + j) * 2
+                            pwd = Pr + j * 3
+                            cnt += numalg_popcount64(((tw[0] ^ pwd[0]) | (tw[1] ^ pwd[1])) & pwd[2])
+                    elif n_bits == 1 and not text_valid:
+                        for j in range(pw):
+                            cnt += numalg_popcount64((Tp[w + j] ^ Pr[2 * j]) & Pr[2 * j + 1])
+                    else:
+                        for j in range(pw):
+                            tw = Tp + (w + j) * tstride
+                            pwd = Pr + j * pstride
+                            acc = 0
+                            for b in range(n_bits):
+                                acc |= tw[b] ^ pwd[b]
+                            acc &= pwd[n_bits]
+                            if text_valid:
+                                acc &= tw[n_bits]
+                            cnt += numalg_popcount64(acc)
+                    out[i] = cnt
+            w0 = w1
 
 
 # --------------------------------------------------------------- direct loop ---
