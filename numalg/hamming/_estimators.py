@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils import metadata_routing
 from sklearn.utils.validation import check_is_fitted
 
 from .._validation import check_int, check_option, check_random_state
@@ -89,6 +90,10 @@ class MismatchVectorizer(TransformerMixin, BaseEstimator):
            [2., 1.],
            [4., 4.]])
     """
+
+    # the sequences are the data, not metadata to route
+    __metadata_request__fit = {"raw_sequences": metadata_routing.UNUSED}
+    __metadata_request__transform = {"raw_sequences": metadata_routing.UNUSED}
 
     def __init__(
         self,
