@@ -111,45 +111,47 @@ def _fmt(sec, extrapolated):
     return ("~" if extrapolated else "") + f"{sec:.3g}"
 
 
-def exact_grid(quick, budget, rng):
+def exact_grid(quick, budget, rng, only_cells=None):
     n = 1_000_000 if quick else 10_000_000
     ms = [1000, 10_000] if quick else [1000, 100_000]
     cells = [(s, d) for s in (4, 26, 256, 1_000_000) for d in ("uniform", "zipf")] + [(256, "real")]
+    grid = [(s, d, m) for s, d in cells for m in ms]
+    if only_cells:
+        grid = only_cells
     rows = []
-    for sigma, dist in cells:
-        for m in ms:
-            t, p = make_text(n, m, sigma, dist, rng)
-            costs = dd._method_map(t, p)
-            hamming_distances(t[: 10 * m], p)  # warm-up
-            t_auto, D = _timed(lambda: hamming_distances(t, p))
-            chosen = min(costs, key=costs.get)
-            times = {}
-            for meth in METHODS:
-                if meth == chosen:
-                    times[meth] = (t_auto, False)
-                    continue
-                sec, out, ext = run_prefix(
-                    lambda a, b, meth=meth: hamming_distances(a, b, method=meth), t, p,
-                    costs[meth] * 3, budget)
-                if out is not None:
-                    assert np.array_equal(out, D), (meth, sigma, dist, m)
-                times[meth] = (sec, ext)
-            best = min(times, key=lambda k: times[k][0])
-            n_sym = len(np.intersect1d(np.unique(p), np.unique(t[: min(n, 1 << 22)])))
-            peers = {}
-            peers["numpy"] = run_prefix(numpy_sliding, t, p, 1.5e-9 * n * m, budget)
-            peers["scipy"] = run_prefix(scipy_per_symbol, t, p, 0.05 * n / 1e6 * max(n_sym, 1) * 3, budget)
-            for name, (sec, out, ext) in peers.items():
-                if out is not None:
-                    assert np.array_equal(out, D), (name, sigma, dist, m)
-            peer_best = min(peers, key=lambda k: peers[k][0])
-            rows.append([
-                "stdlib" if dist == "real" else sigma, dist, m, chosen, f"{t_auto:.3g}",
-                f"{best} {_fmt(*times[best])}", f"{t_auto / times[best][0]:.2f}",
-                _fmt(peers["numpy"][0], peers["numpy"][2]), _fmt(peers["scipy"][0], peers["scipy"][2]),
-                f"{t_auto / peers[peer_best][0]:.3f}",
-            ])
-            print(rows[-1], flush=True)
+    for sigma, dist, m in grid:
+        t, p = make_text(n, m, sigma, dist, rng)
+        costs = dd._method_map(t, p)
+        hamming_distances(t[: 10 * m], p)  # warm-up
+        t_auto, D = _timed(lambda: hamming_distances(t, p))
+        chosen = min(costs, key=costs.get)
+        times = {}
+        for meth in METHODS:
+            if meth == chosen:
+                times[meth] = (t_auto, False)
+                continue
+            sec, out, ext = run_prefix(
+                lambda a, b, meth=meth: hamming_distances(a, b, method=meth), t, p,
+                costs[meth] * 3, budget)
+            if out is not None:
+                assert np.array_equal(out, D), (meth, sigma, dist, m)
+            times[meth] = (sec, ext)
+        best = min(times, key=lambda k: times[k][0])
+        n_sym = len(np.intersect1d(np.unique(p), np.unique(t[: min(n, 1 << 22)])))
+        peers = {}
+        peers["numpy"] = run_prefix(numpy_sliding, t, p, 1.5e-9 * n * m, budget)
+        peers["scipy"] = run_prefix(scipy_per_symbol, t, p, 0.05 * n / 1e6 * max(n_sym, 1) * 3, budget)
+        for name, (sec, out, ext) in peers.items():
+            if out is not None:
+                assert np.array_equal(out, D), (name, sigma, dist, m)
+        peer_best = min(peers, key=lambda k: peers[k][0])
+        rows.append([
+            "stdlib" if dist == "real" else sigma, dist, m, chosen, f"{t_auto:.3g}",
+            f"{best} {_fmt(*times[best])}", f"{t_auto / times[best][0]:.2f}",
+            _fmt(peers["numpy"][0], peers["numpy"][2]), _fmt(peers["scipy"][0], peers["scipy"][2]),
+            f"{t_auto / peers[peer_best][0]:.3f}",
+        ])
+        print(rows[-1], flush=True)
     print_table(
         ["alphabet", "text", "m", "auto picks", "auto [s]", "best numalg [s]", "auto/best",
          "numpy sliding [s]", "scipy per-symbol [s]", "auto/best peer"],
@@ -209,11 +211,16 @@ def main():
     ap.add_argument("--quick", action="store_true", help="n = 1e6, m in {1e3, 1e4}")
     ap.add_argument("--budget", type=float, default=60.0, help="seconds before a run is extrapolated")
     ap.add_argument("--only", choices=["exact", "kmismatch", "approx"], default=None)
+    ap.add_argument("--cells", default=None,
+                    help="exact-grid cells to run, e.g. 4:uniform:1000,256:zipf:100000")
     args = ap.parse_args()
     rng = np.random.default_rng(0)
     budget = min(args.budget, 5.0) if args.quick else args.budget
     if args.only in (None, "exact"):
-        exact_grid(args.quick, budget, rng)
+        cells = None
+        if args.cells:
+            cells = [(int(a), b, int(c)) for a, b, c in (x.split(":") for x in args.cells.split(","))]
+        exact_grid(args.quick, budget, rng, cells)
     if args.only in (None, "kmismatch"):
         kmismatch_table(args.quick, rng)
     if args.only in (None, "approx"):

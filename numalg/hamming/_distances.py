@@ -701,11 +701,12 @@ def approximate_hamming_distances(text, pattern, eps, *, method="karloff", rando
           a mismatch survives each projection with probability 1/2, the
           estimate is twice the mean of ``ceil(2 ln(2n) / eps^2)`` projected
           distances (Karloff 1993).
-        - ``"kopelowitz_porat"``: hash the alphabet into ``ceil(4 / eps)``
+        - ``"kopelowitz_porat"``: hash the alphabet into ``b = ceil(e / eps)``
           buckets; the hashed distance never exceeds the true one and is below
-          ``(1 - eps) D`` with probability at most 1/4 (Markov), so the
-          maximum over ``ceil(log4(n)) + 1`` hashes is within ``eps`` with
-          probability ``>= 1 - 1/n`` (Kopelowitz and Porat 2018).
+          ``(1 - eps) D`` with probability at most ``1 / (eps b) <= 1/e``
+          (Markov), so the maximum over ``ceil(ln n)`` hashes is within
+          ``eps`` with probability ``>= 1 - 1/n`` (after Kopelowitz and Porat
+          2018).
     random_state : int, numpy.random.Generator, RandomState or None, default=None
         Seed of the hash functions.
 
@@ -732,10 +733,12 @@ def approximate_hamming_distances(text, pattern, eps, *, method="karloff", rando
     c = _encode(t, p, w)
     nout = c.n - c.m + 1
     if method == "kopelowitz_porat":
-        buckets = math.ceil(4 / eps)
+        # b buckets: a rep falls below (1 - eps) D with probability <= 1/(eps b)
+        # (Markov); b = e/eps minimises the work b * ln(n) / ln(eps b)
+        buckets = math.ceil(math.e / eps)
         if buckets + 1 >= c.n_codes:  # hashing would not shrink the alphabet
             return _distances_codes(c, "auto").astype(np.float64)
-        reps = math.ceil(math.log(max(nout, 2)) / math.log(4)) + 1
+        reps = math.ceil(math.log(max(nout, 2)) / math.log(eps * buckets))
         best = np.zeros(nout, dtype=np.int64)
         for _ in range(reps):
             np.maximum(best, _distances_codes(_hashed(c, buckets, rng), "auto"), out=best)
