@@ -1,6 +1,7 @@
 """Calibrate the cost model of numalg.hamming (the ``_COST`` constants).
 
-Times every method, single thread, on a grid of random problems, and fits by
+Times every method (CPU time of the process, so that a shared machine's load
+does not bias the fit), single thread, on a grid of random problems, and fits by
 non-negative least squares on relative errors the constants of the cost
 model in ``numalg/hamming/_distances.py`` (seconds per unit of work: see the
 comment above ``_COST`` there).  Run it on the target machine and paste the
@@ -24,9 +25,9 @@ from numalg.hamming import _distances as dd
 def _best(fn, repeat=3):
     best = math.inf
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         fn()
-        best = min(best, time.perf_counter() - t0)
+        best = min(best, time.process_time() - t0)
     return best
 
 

@@ -36,22 +36,20 @@ _BLOCK = 1 << 20  # symbols remapped per block
 #   fft        : per (block x symbol x L log2 L) for the forward transforms and
 #                per (block x L log2 L) for the shared inverse transform, and
 #   fft_scatter: per (block x L) to build the indicator rows
-# The development machine was shared and heavily loaded while calibrating; the
-# script times one method after another, and back-to-back checks of naive vs
-# FFT vs sparse on the same problems (m = 1e3 .. 3e4) showed the fitted
-# bit-plane constants about 2x too low relative to the others, so they are
-# doubled.  Re-run the script on a quiet machine to refit all of them.
+# The constants are CPU seconds of one thread (the script measures process
+# time, which a shared machine's load does not inflate); re-run the script on
+# the target machine to refit them.
 _COST = {
-    "bits": 1.41e-09,  # fitted 7.057e-10, doubled: see above
-    "bits_fast": 2.18e-09,  # fitted 1.088e-09, doubled: see above
-    "bits_align": 0.0,
-    "loop": 1.354e-10,
-    "sparse": 1.730e-09,
-    "sparse_visit": 2.829e-08,
-    "sparse_scan": 4.218e-10,
-    "fft": 2.251e-09,
-    "fft_inverse": 3.018e-09,
-    "fft_scatter": 7.912e-09,
+    "bits": 3.685e-10,
+    "bits_fast": 5.249e-10,
+    "bits_align": 2.340e-09,
+    "loop": 6.909e-11,
+    "sparse": 4.384e-10,
+    "sparse_visit": 9.581e-09,
+    "sparse_scan": 7.933e-10,
+    "fft": 6.049e-10,
+    "fft_inverse": 7.140e-10,
+    "fft_scatter": 2.733e-09,
 }
 
 

@@ -1,9 +1,23 @@
 import numpy as np
 from numpy.typing import NDArray
 
-def pack_planes(codes: NDArray[np.unsignedinteger], n_bits: int, wild: int, out: NDArray[np.uint64]) -> None: ...
+def pack_planes(
+    codes: NDArray[np.unsignedinteger],
+    n_bits: int,
+    wild: int,
+    offset: int,
+    out: NDArray[np.uint64],
+    stride: int,
+    shift: int,
+) -> None: ...
 def naive_bits(
-    T: NDArray[np.uint64], P: NDArray[np.uint64], n_bits: int, wild: bool, m: int, out: NDArray[np.int64]
+    T: NDArray[np.uint64],
+    P: NDArray[np.uint64],
+    n_bits: int,
+    text_valid: bool,
+    pw: int,
+    pstride: int,
+    out: NDArray[np.int64],
 ) -> None: ...
 def naive_loop(
     t: NDArray[np.unsignedinteger], p: NDArray[np.unsignedinteger], wild: int, out: NDArray[np.int64]
