@@ -327,3 +327,13 @@ def test_vectorizer_bad_input():
         MismatchVectorizer(motifs=[b"a"]).fit(["abc"])
     with pytest.raises(TypeError, match="kind seen in fit"):
         MismatchVectorizer(motifs=["a"]).fit(["abc"]).transform([b"abc"])
+
+
+def test_python_integers_beyond_int64():
+    t, p = [2**70, 1, 2**70, -(2**80)], [2**70, -(2**80)]
+    for method in METHODS:
+        np.testing.assert_array_equal(hamming_distances(t, p, wildcard=1, method=method), [0, 1, 0])
+        np.testing.assert_array_equal(hamming_distances(t, p, method=method), hamming_distances_naive(t, p))
+    pos, dist = k_mismatch(t, p, 0)
+    np.testing.assert_array_equal(pos, [2])
+    np.testing.assert_array_equal(dist, [0])
