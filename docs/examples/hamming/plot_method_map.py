@@ -24,8 +24,8 @@ from numalg.hamming import hamming_distances
 
 methods = ["naive", "sparse", "fft", "abrahamson"]
 alphabets = [2, 4, 26, 256, 4096]
-lengths = [32, 128, 512, 2048]
-n = 30_000
+lengths = [32, 128, 512, 2048, 16384]
+n = 60_000
 rng = np.random.default_rng(0)
 
 
