@@ -279,14 +279,27 @@ def _weights(c):
 
 
 def _finish(c, matches):
-    """Distances from the (signed) match counts, with the wildcard terms."""
-    D = c.m - matches.astype(np.int64, copy=False)
+    """Distances from the (signed) match counts, with the wildcard terms.
+
+    Works in place on int64 counts, so the peak memory stays one output array
+    (plus int32 counts from the sparse kernel)."""
+    if matches.dtype == np.int64:
+        D = matches
+        np.subtract(c.m, D, out=D)
+    else:
+        D = np.empty(matches.shape[0], dtype=np.int64)
+        np.subtract(c.m, matches, out=D)
     if c.wild >= 0:
         nout = c.n - c.m + 1
-        cs = np.zeros(c.n + 1, dtype=np.int64)
-        np.cumsum(c.t == c.wild, out=cs[1:])
-        D -= cs[c.m : c.m + nout] - cs[:nout]
-        D -= int(np.count_nonzero(c.p == c.wild))
+        nw = int(np.count_nonzero(c.p == c.wild))
+        # text wildcards per window, block by block (int32 running sums)
+        cs_dtype = np.int32 if c.n < 2**31 - 1 else np.int64
+        cs = np.zeros(c.n + 1, dtype=cs_dtype)
+        np.cumsum(c.t == c.wild, out=cs[1:], dtype=cs_dtype)
+        for a in range(0, nout, _BLOCK):
+            e = min(nout, a + _BLOCK)
+            D[a:e] -= cs[a + c.m : e + c.m] - cs[a:e]
+        D -= nw
     return D
 
 
@@ -307,16 +320,17 @@ def _fft_block_length(m):
     return scipy.fft.next_fast_len(max(4 * m, 4096), real=True)
 
 
-def _fft_matches(c, use=None, workers=None):
+def _fft_matches(c, use=None, workers=None, out=None):
     """Signed match counts from per-symbol real-FFT cross-correlations,
-    overlap-save blocks of length L ~ 4m, one inverse FFT per block."""
+    overlap-save blocks of length L ~ 4m, one inverse FFT per block
+    (added to ``out`` when given)."""
     nout = c.n - c.m + 1
     wgt = _weights(c)
     both = (c.text_counts() > 0) & (c.pattern_counts() > 0) & (wgt != 0)
     if use is not None:
         both &= use
     codes = np.flatnonzero(both)
-    M = np.zeros(nout, dtype=np.int64)
+    M = np.zeros(nout, dtype=np.int64) if out is None else out
     S = codes.shape[0]
     if S == 0:
         return M
@@ -365,7 +379,7 @@ def _fft_matches(c, use=None, workers=None):
         res = scipy.fft.irfft(acc, n=L, axis=1, workers=workers, overwrite_x=True)[:, :step]
         a = b0 * step
         e = min(nout, a + nb * step)
-        M[a:e] = np.rint(res.ravel()[: e - a])
+        M[a:e] += np.rint(res.ravel()[: e - a]).astype(np.int64)
     return M
 
 
@@ -428,7 +442,7 @@ def _run(c, method, workers=None):
         heavy, _ = _abrahamson_split(c)
         M = _sparse_matches(c, use=~heavy).astype(np.int64)
         if heavy.any():
-            M += _fft_matches(c, use=heavy, workers=workers)
+            _fft_matches(c, use=heavy, workers=workers, out=M)
         return _finish(c, M)
     raise AssertionError(method)
 
