@@ -337,3 +337,16 @@ def test_python_integers_beyond_int64():
     pos, dist = k_mismatch(t, p, 0)
     np.testing.assert_array_equal(pos, [2])
     np.testing.assert_array_equal(dist, [0])
+
+
+def test_fft_with_many_symbols_works_in_groups(monkeypatch, rng):
+    from numalg.hamming import _distances as dd
+
+    # spectra of 60 symbols, at most two at a time
+    monkeypatch.setattr(dd, "_FFT_SPECTRA_BYTES", 2 * 16 * dd._fft_block_length(700))
+    t = rng.integers(0, 60, 20_000)
+    p = rng.integers(0, 60, 700)
+    for wild in (None, 5):
+        expected = hamming_distances(t, p, method="sparse", wildcard=wild)
+        np.testing.assert_array_equal(hamming_distances(t, p, method="fft", wildcard=wild), expected)
+        np.testing.assert_array_equal(hamming_distances(t, p, method="abrahamson", wildcard=wild), expected)

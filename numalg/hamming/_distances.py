@@ -23,6 +23,7 @@ __all__ = ["hamming_distances", "k_mismatch", "approximate_hamming_distances"]
 
 _METHODS = ("auto", "naive", "fft", "sparse", "abrahamson")
 _BLOCK = 1 << 20  # symbols remapped per block
+_FFT_SPECTRA_BYTES = 1 << 28  # pattern spectra held at once by the FFT method
 
 # Cost model, in seconds per unit of work.  The constants come from
 # benchmarks/compare/hamming_calibrate.py (single thread, least squares over a
@@ -334,9 +335,16 @@ def _fft_matches(c, use=None, workers=None, out=None):
     S = codes.shape[0]
     if S == 0:
         return M
+    L = _fft_block_length(c.m)
+    group = max(1, _FFT_SPECTRA_BYTES // (16 * L))  # symbols whose spectra fit
+    if S > group:  # many symbols: one group of them at a time
+        for g in range(0, S, group):
+            sub = np.zeros(c.n_codes, dtype=bool)
+            sub[codes[g : g + group]] = True
+            _fft_matches(c, use=sub, workers=workers, out=M)
+        return M
     row_of_code = np.full(c.n_codes, -1, dtype=np.int32)
     row_of_code[codes] = np.arange(S, dtype=np.int32)
-    L = _fft_block_length(c.m)
     step = L - c.m + 1
     Pind = np.zeros((S, L))
     rows = row_of_code[c.p]
