@@ -38,6 +38,33 @@ def walsh_signal(support, values, m) -> np.ndarray:
 # ------------------------------------------------------------------ hamming ---
 
 
+def _symbols(x):
+    if isinstance(x, str):
+        return [ord(ch) for ch in x]
+    if isinstance(x, (bytes, bytearray)):
+        return list(x)
+    return [int(v) for v in np.asarray(x).tolist()]
+
+
+def hamming_distances_naive(text, pattern, wildcard=None):
+    """D[i] = #{j : text[i+j] != pattern[j]}, a wildcard matching everything."""
+    t, p = _symbols(text), _symbols(pattern)
+    if isinstance(wildcard, str):
+        wildcard = ord(wildcard)
+    elif isinstance(wildcard, (bytes, bytearray)):
+        wildcard = wildcard[0]
+    n, m = len(t), len(p)
+    out = np.zeros(n - m + 1, dtype=np.int64)
+    for i in range(n - m + 1):
+        out[i] = sum(
+            1
+            for j in range(m)
+            if t[i + j] != p[j] and t[i + j] != wildcard and p[j] != wildcard
+        )
+    return out
+
+
+
 # ---------------------------------------------------------------------- bcd ---
 
 
