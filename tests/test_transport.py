@@ -246,3 +246,87 @@ def test_bad_input():
         sinkhorn_newton_sparse(a, b, M, 1.0, density=0.0)
     with pytest.raises(ValueError, match="density must be one of"):
         sinkhorn_newton_sparse(a, b, M, 1.0, density="dense")
+
+
+# --------------------------------------------------------------- estimator ---
+
+import pickle
+
+from sklearn.base import clone
+
+from numalg.transport import EntropicTransport
+
+
+def _clouds(rng, n=25, m=30):
+    Xs = rng.normal(size=(n, 2))
+    Xt = rng.normal(size=(m, 2)) * 0.5 + [3.0, -1.0]
+    return Xs, Xt
+
+
+@pytest.mark.parametrize("solver", ["sns", "sinkhorn"])
+def test_entropic_transport_fit_transform(solver, rng):
+    Xs, Xt = _clouds(rng)
+    est = EntropicTransport(reg=0.5, solver=solver).fit(Xs, Xt)
+    M = ((Xs[:, None, :] - Xt[None, :, :]) ** 2).sum(-1)
+    P_ref, f_ref, g_ref = sinkhorn_dense(np.full(25, 1 / 25), np.full(30, 1 / 30), M, 0.5)
+    assert np.abs(est.coupling_ - P_ref).sum() <= 1e-8
+    assert est.n_features_in_ == 2 and est.n_iter_ >= 1
+    np.testing.assert_allclose(est.cost_, np.sum(M * P_ref), rtol=1e-7)
+    T = est.transform(Xs)
+    np.testing.assert_allclose(T, (P_ref / P_ref.sum(1, keepdims=True)) @ Xt, atol=1e-6)
+    # out of sample: move like the nearest fitted source point
+    Xnew = Xs[:3] + 1e-3
+    np.testing.assert_allclose(est.transform(Xnew), T[:3] + 1e-3, atol=1e-9)
+    np.testing.assert_allclose(est.fit_transform(Xs, Xt), T, atol=1e-12)
+
+
+def test_entropic_transport_weights_clone_pickle_params(rng):
+    Xs, Xt = _clouds(rng)
+    ws = rng.random(25) + 0.1
+    wt = rng.random(30) + 0.1
+    ws /= ws.sum()
+    wt /= wt.sum()
+    est = EntropicTransport(reg=0.3, metric="euclidean", tol=1e-10)
+    assert est.get_params() == {"reg": 0.3, "solver": "sns", "metric": "euclidean", "tol": 1e-10,
+                                "max_iter": 1000}
+    c = clone(est)
+    assert c.get_params() == est.get_params() and not hasattr(c, "coupling_")
+    est.fit(Xs, Xt, source_weight=ws, target_weight=wt)
+    np.testing.assert_allclose(est.coupling_.sum(1), ws, atol=1e-9)
+    np.testing.assert_allclose(est.coupling_.sum(0), wt, atol=1e-9)
+    est2 = pickle.loads(pickle.dumps(est))
+    np.testing.assert_array_equal(est2.transform(Xs), est.transform(Xs))
+    est.set_params(reg=1.0)
+    assert est.reg == 1.0
+
+
+def test_entropic_transport_bad_input(rng):
+    from sklearn.exceptions import NotFittedError
+
+    Xs, Xt = _clouds(rng)
+    with pytest.raises(NotFittedError):
+        EntropicTransport().transform(Xs)
+    with pytest.raises(ValueError, match="reg"):
+        EntropicTransport(reg=0.0).fit(Xs, Xt)
+    with pytest.raises(ValueError, match="solver"):
+        EntropicTransport(solver="lp").fit(Xs, Xt)
+    with pytest.raises(ValueError, match="X_target must have shape"):
+        EntropicTransport().fit(Xs, Xt[:, :1])
+    with pytest.raises(ValueError, match="source_weight must have length 25"):
+        EntropicTransport().fit(Xs, Xt, source_weight=np.ones(3))
+    with pytest.raises(ValueError, match="b must sum to"):
+        EntropicTransport().fit(Xs, Xt, target_weight=np.ones(30))
+    est = EntropicTransport().fit(Xs, Xt)
+    with pytest.raises(ValueError, match="features"):
+        est.transform(np.ones((2, 3)))
+
+
+def test_entropic_transport_matches_pot(rng):
+    ot = pytest.importorskip("ot")
+    Xs, Xt = _clouds(rng)
+    est = EntropicTransport(reg=1.0).fit(Xs, Xt)
+    pot = ot.da.SinkhornTransport(reg_e=1.0, max_iter=100_000, tol=1e-12,
+                                  out_of_sample_map="ferradans").fit(Xs=Xs, Xt=Xt)
+    np.testing.assert_allclose(est.coupling_, pot.coupling_, atol=1e-8)
+    Xnew = rng.normal(size=(5, 2))
+    np.testing.assert_allclose(est.transform(Xnew), pot.transform(Xs=Xnew), atol=1e-6)
