@@ -330,3 +330,10 @@ def test_entropic_transport_matches_pot(rng):
     np.testing.assert_allclose(est.coupling_, pot.coupling_, atol=1e-8)
     Xnew = rng.normal(size=(5, 2))
     np.testing.assert_allclose(est.transform(Xnew), pot.transform(Xs=Xnew), atol=1e-6)
+
+
+def test_tour_row():
+    from numalg._tour import run_family
+
+    row = run_family("transport")
+    assert row.family == "transport" and row.error < 1e-6 and row.time > 0

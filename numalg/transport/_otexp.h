@@ -96,6 +96,22 @@ NA_CLONES static void na_axpy(double *c, double s, const double *buf, ptrdiff_t 
         c[j] += s * buf[j];
 }
 
+/* sum_j x[j] y[j] */
+NA_CLONES static double na_dot(const double *x, const double *y, ptrdiff_t m)
+{
+    ptrdiff_t j;
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    for (j = 0; j + 4 <= m; j += 4) {
+        s0 += x[j] * y[j];
+        s1 += x[j + 1] * y[j + 1];
+        s2 += x[j + 2] * y[j + 2];
+        s3 += x[j + 3] * y[j + 3];
+    }
+    for (; j < m; j++)
+        s0 += x[j] * y[j];
+    return (s0 + s1) + (s2 + s3);
+}
+
 /* y[j] = exp(x[j]) in place */
 NA_CLONES static void na_exp_inplace(double *x, ptrdiff_t m)
 {

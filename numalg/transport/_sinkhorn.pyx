@@ -17,7 +17,6 @@
 #   * line_search: backtracking on the dual along a Newton direction.
 from libc.math cimport log, exp, fabs, sqrt, isfinite
 from libc.string cimport memcpy
-from scipy.linalg.cython_blas cimport dgemv
 import numpy as np
 
 cdef extern from "_otexp.h" nogil:
@@ -27,6 +26,7 @@ cdef extern from "_otexp.h" nogil:
     double na_row_max(const double *M, const double *g, Py_ssize_t m)
     void na_axpy(double *c, double s, const double *buf, Py_ssize_t m)
     void na_exp_inplace(double *x, Py_ssize_t m)
+    double na_dot(const double *x, const double *y, Py_ssize_t m)
 
 cdef double _LO = 1e-100
 cdef double _HI = 1e100
@@ -101,39 +101,36 @@ def scaling_sinkhorn(const double[:, ::1] K, const double[::1] a, const double[:
                      double[::1] unew):
     """Matrix-vector Sinkhorn u = a / K v, v = b / K^T u on a stabilised kernel.
 
-    Stops when the iterate's marginal error is <= tol (status 0), when a
-    scaling would leave [1 / bound, bound] or a product underflows (status 1,
-    the scalings are left at the last good iterate: absorb them), or after
-    max_iter iterations (status 2).  Returns (status, iterations, last error).
+    One pass over K per iteration: row i gives (K v)_i, hence u_i, and adds
+    u_i K_i to K^T u while the row is in cache.  Stops when the iterate's
+    marginal error is <= tol (status 0), when a scaling would leave
+    [1 / bound, bound] or a product underflows (status 1, the scalings are
+    left at the last good iterate: absorb them), or after max_iter iterations
+    (status 2).  Returns (status, iterations, last error).
     """
-    cdef int n = K.shape[0], m = K.shape[1], inc = 1
-    cdef Py_ssize_t i, j, it = 0
-    cdef double one = 1.0, zero = 0.0, err = np.inf, x, lo = 1.0 / bound
-    cdef char tr = b'T', nt = b'N'
+    cdef Py_ssize_t n = K.shape[0], m = K.shape[1], i, j, it = 0
+    cdef double err = np.inf, x, kv, lo = 1.0 / bound
     cdef int status = 2
     with nogil:
         while it < max_iter:
-            # Kv = K @ v (K is row-major: as Fortran it is K^T, m x n)
-            dgemv(&tr, &m, &n, &one, &K[0, 0], &m, &v[0], &inc, &zero, &Kv[0], &inc)
+            for j in range(m):
+                Ktu[j] = 0.0
             err = 0.0
             for i in range(n):
-                err += fabs(u[i] * Kv[i] - a[i])
-            if not isfinite(err):
-                status = 1
+                kv = na_dot(&K[i, 0], &v[0], m)
+                err += fabs(u[i] * kv - a[i])
+                x = a[i] / kv
+                if not (x > lo and x < bound):
+                    status = 1
+                    break
+                unew[i] = x
+                na_axpy(&Ktu[0], x, &K[i, 0], m)
+            if status == 1:
                 break
             hist[it] = err
             if err <= tol:
                 status = 0
                 break
-            for i in range(n):
-                x = a[i] / Kv[i]
-                if not (x > lo and x < bound):
-                    status = 1
-                    break
-                unew[i] = x
-            if status == 1:
-                break
-            dgemv(&nt, &m, &n, &one, &K[0, 0], &m, &unew[0], &inc, &zero, &Ktu[0], &inc)
             for j in range(m):
                 x = b[j] / Ktu[j]
                 if not (x > lo and x < bound):
