@@ -4,7 +4,8 @@
  * floor of every entropic transport solver, so it is written here in C as a
  * branch-free exp (Cody-Waite reduction, degree-12 Taylor polynomial, exponent
  * built from the bits of a shifted double) that compilers vectorise; on GCC for
- * x86-64 each loop is also cloned for AVX2+FMA and picked at load time.
+ * x86-64 each loop is also cloned for AVX2 and AVX-512 and picked at load time
+ * (by CPU features, not by model name, which virtual machines often hide).
  * Arguments are clamped to [-708, 709]: below, the result is 3e-308 instead of
  * a denormal or zero (harmless in sums whose largest term is >= 1e-280), above,
  * a huge finite number whose sums overflow to inf as exp would.
@@ -17,44 +18,54 @@
 #include <math.h>
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define NA_CLONES __attribute__((target_clones("arch=haswell", "default")))
+#define NA_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define NA_CLONES
 #endif
 
+/* The exp body as a macro, so that each target clone of the loops below gets
+ * its own inlined, vectorised copy (GCC does not inline a function compiled
+ * for another -march into a clone). */
+#define NA_EXP(xin, out)                                                    \
+    do {                                                                    \
+        const double na_log2e_ = 1.4426950408889634074;                     \
+        const double na_ln2hi_ = 6.93147180369123816490e-01;                \
+        const double na_ln2lo_ = 1.90821492927058770002e-10;                \
+        const double na_shift_ = 6755399441055744.0; /* 1.5 * 2^52 */       \
+        double x_ = (xin), t_, k_, r_, p_;                                  \
+        int64_t tb_, sb_, pb_;                                              \
+        x_ = x_ < -708.0 ? -708.0 : x_;                                     \
+        x_ = x_ > 709.0 ? 709.0 : x_;                                       \
+        t_ = x_ * na_log2e_ + na_shift_;                                    \
+        k_ = t_ - na_shift_;                                                \
+        r_ = x_ - k_ * na_ln2hi_;                                           \
+        r_ = r_ - k_ * na_ln2lo_;                                           \
+        p_ = 1.0 / 479001600.0;                                             \
+        p_ = p_ * r_ + 1.0 / 39916800.0;                                    \
+        p_ = p_ * r_ + 1.0 / 3628800.0;                                     \
+        p_ = p_ * r_ + 1.0 / 362880.0;                                      \
+        p_ = p_ * r_ + 1.0 / 40320.0;                                       \
+        p_ = p_ * r_ + 1.0 / 5040.0;                                        \
+        p_ = p_ * r_ + 1.0 / 720.0;                                         \
+        p_ = p_ * r_ + 1.0 / 120.0;                                         \
+        p_ = p_ * r_ + 1.0 / 24.0;                                          \
+        p_ = p_ * r_ + 1.0 / 6.0;                                           \
+        p_ = p_ * r_ + 0.5;                                                 \
+        p_ = p_ * r_ + 1.0;                                                 \
+        p_ = p_ * r_ + 1.0;                                                 \
+        memcpy(&tb_, &t_, 8);                                               \
+        memcpy(&sb_, &na_shift_, 8);                                        \
+        memcpy(&pb_, &p_, 8);                                               \
+        pb_ += (int64_t)((uint64_t)(tb_ - sb_) << 52);                      \
+        memcpy(&p_, &pb_, 8);                                               \
+        (out) = p_;                                                         \
+    } while (0)
+
 static inline double na_exp(double x)
 {
-    const double log2e = 1.4426950408889634074;
-    const double ln2hi = 6.93147180369123816490e-01;
-    const double ln2lo = 1.90821492927058770002e-10;
-    const double shifter = 6755399441055744.0; /* 1.5 * 2^52 */
-    double t, k, r, p;
-    int64_t tb, sb, pb;
-    x = x < -708.0 ? -708.0 : x;
-    x = x > 709.0 ? 709.0 : x;
-    t = x * log2e + shifter;
-    k = t - shifter;
-    r = x - k * ln2hi;
-    r = r - k * ln2lo;
-    p = 1.0 / 479001600.0;
-    p = p * r + 1.0 / 39916800.0;
-    p = p * r + 1.0 / 3628800.0;
-    p = p * r + 1.0 / 362880.0;
-    p = p * r + 1.0 / 40320.0;
-    p = p * r + 1.0 / 5040.0;
-    p = p * r + 1.0 / 720.0;
-    p = p * r + 1.0 / 120.0;
-    p = p * r + 1.0 / 24.0;
-    p = p * r + 1.0 / 6.0;
-    p = p * r + 0.5;
-    p = p * r + 1.0;
-    p = p * r + 1.0;
-    memcpy(&tb, &t, 8);
-    memcpy(&sb, &shifter, 8);
-    memcpy(&pb, &p, 8);
-    pb += (int64_t)((uint64_t)(tb - sb) << 52);
-    memcpy(&p, &pb, 8);
-    return p;
+    double y;
+    NA_EXP(x, y);
+    return y;
 }
 
 /* buf[j] = exp((s + g[j] - M[j]) * inv_reg); returns the sum of buf. */
@@ -64,7 +75,7 @@ NA_CLONES static double na_row_exp(const double *M, const double *g, double s,
     ptrdiff_t j;
     double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
     for (j = 0; j < m; j++)
-        buf[j] = na_exp((s + g[j] - M[j]) * inv_reg);
+        NA_EXP((s + g[j] - M[j]) * inv_reg, buf[j]);
     for (j = 0; j + 4 <= m; j += 4) {
         s0 += buf[j];
         s1 += buf[j + 1];
@@ -117,6 +128,6 @@ NA_CLONES static void na_exp_inplace(double *x, ptrdiff_t m)
 {
     ptrdiff_t j;
     for (j = 0; j < m; j++)
-        x[j] = na_exp(x[j]);
+        NA_EXP(x[j], x[j]);
 }
 #endif

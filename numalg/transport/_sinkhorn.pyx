@@ -169,20 +169,17 @@ def absorb(const double[:, ::1] M, double[::1] f, double[::1] g, double[::1] u,
 
 def plan_from_potentials(const double[:, ::1] M, const double[::1] f, const double[::1] g,
                          double reg, double[:, ::1] P, double[::1] r, double[::1] c):
-    """P = exp((f + g - M) / reg) exactly (libm exp), with its row and column sums."""
+    """P = exp((f + g - M) / reg), with its row and column sums; returns <M, P>."""
     cdef Py_ssize_t n = M.shape[0], m = M.shape[1], i, j
-    cdef double s, x
+    cdef double inv_reg = 1.0 / reg, cost = 0.0
     with nogil:
         for j in range(m):
             c[j] = 0.0
         for i in range(n):
-            s = 0.0
-            for j in range(m):
-                x = exp((f[i] + g[j] - M[i, j]) / reg)
-                P[i, j] = x
-                s += x
-                c[j] += x
-            r[i] = s
+            r[i] = na_row_exp(&M[i, 0], &g[0], f[i], inv_reg, &P[i, 0], m)
+            na_axpy(&c[0], 1.0, &P[i, 0], m)
+            cost += na_dot(&M[i, 0], &P[i, 0], m)
+    return cost
 
 
 cdef void _swap(double* x, Py_ssize_t i, Py_ssize_t j) noexcept nogil:

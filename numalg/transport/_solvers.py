@@ -141,10 +141,9 @@ class _Support:
         ns, ms = Ms.shape
         Ps = np.empty((ns, ms))
         r, c = np.empty(ns), np.empty(ms)
-        _k.plan_from_potentials(Ms, f, g, reg, Ps, r, c)
+        cost = _k.plan_from_potentials(Ms, f, g, reg, Ps, r, c)
         err = float(np.abs(r - a).sum() + np.abs(c - b).sum())
         total = float(r.sum())
-        cost = float(np.vdot(Ms, Ps))
         primal = float(f @ r + g @ c - reg * total)
         dual = float(f @ a + g @ b - reg * total)
         if self.full:
