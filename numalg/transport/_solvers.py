@@ -427,6 +427,13 @@ class _Newton:
         slope = float(gf @ self.df + gg @ self.dg)
         if not (slope > 0 and np.isfinite(slope)):
             return None
+        # Newton converges linearly at a rate about the dropped fraction of the
+        # mass: keep more entries per row for the next steps when it is large
+        ms = S.M.shape[1]
+        kept = float(self.data[: self.indptr[-1]].sum())
+        if self.kmax < ms and kept < (1 - 1e-2) * self.total:
+            self.kmax = min(ms, 2 * self.kmax)
+            self._alloc()
         t, err_t, total_t = _k.line_search(
             S.M, S.a, S.b, f, g, self.df, self.dg, reg, self.total, err, slope, 12, self.ft,
             self.gt, self.r, self.c, self.buf, self.tmp, self.eps, self.kmax, self.indptr,
@@ -473,10 +480,12 @@ def sinkhorn_newton_sparse(a, b, M, reg, *, tol=1e-9, max_iter=1_000, sinkhorn_i
     density : "auto" or float, default="auto"
         Fraction of each row of P kept in the sparsified Hessian.  ``"auto"``
         keeps, per row, the entries above ``1e-3`` times the row's mean entry
-        (so at most ``1e-3`` of the row's mass is dropped), at most a tenth of
-        the row; a float in (0, 1] keeps that fraction of each row (the
-        largest entries, by selection).  The kept fraction grows when a
-        Newton step fails.
+        (so at most ``1e-3`` of the row's mass is dropped), at most
+        ``min(m / 10, 20 + m / 50)`` (and at least 8) entries per row; a
+        float in (0, 1] keeps that fraction of each row (the largest entries,
+        by selection).  In both cases the cap doubles whenever more than 1% of
+        the plan's mass is dropped (Newton then converges only linearly) and
+        the kept fraction grows when a Newton step fails.
     verbose : bool, default=False
         Print progress lines.
     callback : callable, default=None
