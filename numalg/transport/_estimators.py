@@ -7,6 +7,7 @@ import numbers
 import numpy as np
 from scipy.spatial.distance import cdist
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.metadata_routing import UNUSED
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -72,6 +73,11 @@ class EntropicTransport(TransformerMixin, BaseEstimator):
     >>> bool(np.allclose(est.transform(Xs).mean(axis=0), Xt.mean(axis=0)))
     True
     """
+
+    # fit's arguments are this estimator's own data, not metadata to route
+    __metadata_request__fit = {
+        "X_source": UNUSED, "X_target": UNUSED, "source_weight": UNUSED, "target_weight": UNUSED,
+    }
 
     _parameter_constraints = {
         "reg": [Interval(numbers.Real, 0, None, closed="neither")],
