@@ -123,6 +123,15 @@ NA_CLONES static double na_dot(const double *x, const double *y, ptrdiff_t m)
     return (s0 + s1) + (s2 + s3);
 }
 
+/* number of j with x[j] >= t */
+NA_CLONES static ptrdiff_t na_count_ge(const double *x, double t, ptrdiff_t m)
+{
+    ptrdiff_t j, c = 0;
+    for (j = 0; j < m; j++)
+        c += x[j] >= t;
+    return c;
+}
+
 /* y[j] = exp(x[j]) in place */
 NA_CLONES static void na_exp_inplace(double *x, ptrdiff_t m)
 {

@@ -27,6 +27,7 @@ cdef extern from "_otexp.h" nogil:
     void na_axpy(double *c, double s, const double *buf, Py_ssize_t m)
     void na_exp_inplace(double *x, Py_ssize_t m)
     double na_dot(const double *x, const double *y, Py_ssize_t m)
+    Py_ssize_t na_count_ge(const double *x, double t, Py_ssize_t m)
 
 cdef double _LO = 1e-100
 cdef double _HI = 1e100
@@ -217,14 +218,17 @@ cdef double _kth_largest(double* x, Py_ssize_t n, Py_ssize_t k) noexcept nogil:
 cdef double _dual_pass(const double[:, ::1] M, const double* f, const double* g,
                        double reg, double* r, double* c, double* buf, double* tmp,
                        bint sparsify, double eps, Py_ssize_t kmax, int* indptr,
-                       int* indices, double* data) noexcept nogil:
+                       int* indices, double* data, double* rowkth) noexcept nogil:
     """Row/column sums of P(f, g), their total, and (optionally) the sparsified P.
 
     Row i keeps the entries >= eps * r_i / m (so the dropped mass is at most
-    eps * r_i), at most kmax of them (the largest, by selection).
+    eps * r_i), at most kmax of them (the largest, by selection).  When the
+    cap binds, the selection runs on the entries above half the row's k-th
+    largest value of the previous call (rowkth, updated here) if there are
+    enough of them, so it usually touches little more than kmax values.
     """
     cdef Py_ssize_t n = M.shape[0], m = M.shape[1], i, j, cnt, nnz = 0, kept
-    cdef double inv_reg = 1.0 / reg, s, total = 0.0, thr
+    cdef double inv_reg = 1.0 / reg, s, total = 0.0, thr, t2
     for j in range(m):
         c[j] = 0.0
     if sparsify:
@@ -236,13 +240,18 @@ cdef double _dual_pass(const double[:, ::1] M, const double* f, const double* g,
         na_axpy(c, 1.0, buf, m)
         if sparsify:
             thr = eps * s / m
-            cnt = 0
-            for j in range(m):
-                if buf[j] >= thr:
-                    tmp[cnt] = buf[j]
-                    cnt += 1
+            cnt = na_count_ge(buf, thr, m)
             if cnt > kmax:
+                t2 = 0.5 * rowkth[i]
+                if t2 > thr and na_count_ge(buf, t2, m) >= kmax:
+                    thr = t2
+                cnt = 0
+                for j in range(m):
+                    if buf[j] >= thr:
+                        tmp[cnt] = buf[j]
+                        cnt += 1
                 thr = _kth_largest(tmp, cnt, kmax)
+                rowkth[i] = thr
             kept = 0
             for j in range(m):
                 if buf[j] >= thr and kept < kmax:
@@ -256,12 +265,13 @@ cdef double _dual_pass(const double[:, ::1] M, const double* f, const double* g,
 
 def dual_pass(const double[:, ::1] M, const double[::1] f, const double[::1] g, double reg,
               double[::1] r, double[::1] c, double[::1] buf, double[::1] tmp, bint sparsify,
-              double eps, Py_ssize_t kmax, int[::1] indptr, int[::1] indices, double[::1] data):
+              double eps, Py_ssize_t kmax, int[::1] indptr, int[::1] indices, double[::1] data,
+              double[::1] rowkth):
     """Python entry to the dual pass; returns sum_ij P_ij."""
     cdef double total
     with nogil:
         total = _dual_pass(M, &f[0], &g[0], reg, &r[0], &c[0], &buf[0], &tmp[0], sparsify,
-                           eps, kmax, &indptr[0], &indices[0], &data[0])
+                           eps, kmax, &indptr[0], &indices[0], &data[0], &rowkth[0])
     return total
 
 
@@ -366,7 +376,7 @@ def line_search(const double[:, ::1] M, const double[::1] a, const double[::1] b
                 const double[::1] dg, double reg, double sum0, double err0, double slope,
                 Py_ssize_t max_halvings, double[::1] ft, double[::1] gt, double[::1] r,
                 double[::1] c, double[::1] buf, double[::1] tmp, double eps, Py_ssize_t kmax,
-                int[::1] indptr, int[::1] indices, double[::1] data):
+                int[::1] indptr, int[::1] indices, double[::1] data, double[::1] rowkth):
     """Backtracking (Armijo) on the dual D along (df, dg) from (f, g).
 
     The increase D(t) - D(0) = t (<df, a> + <dg, b>) - reg (sum P(t) - sum0) is
@@ -391,7 +401,7 @@ def line_search(const double[:, ::1] M, const double[::1] a, const double[::1] b
             for j in range(m):
                 gt[j] = g[j] + t * dg[j]
             total = _dual_pass(M, &ft[0], &gt[0], reg, &r[0], &c[0], &buf[0], &tmp[0], True,
-                               eps, kmax, &indptr[0], &indices[0], &data[0])
+                               eps, kmax, &indptr[0], &indices[0], &data[0], &rowkth[0])
             if isfinite(total):
                 err = 0.0
                 for i in range(n):

@@ -31,6 +31,8 @@ __all__ = ["TransportResult", "sinkhorn", "sinkhorn_newton_sparse"]
 MASS_RTOL = 1e-6
 # scalings of the matrix-vector Sinkhorn stay within [1 / _BOUND, _BOUND]
 _BOUND = 1e10
+# the Newton system is shifted by _THETA * min(1, marginal error / mass) times its diagonal
+_THETA = 1e-2
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
@@ -388,6 +390,7 @@ class _Newton:
         self.buf, self.tmp = np.empty(ms), np.empty(ms)
         self.ft, self.gt = np.empty(ns), np.empty(ms)
         self.df, self.dg = np.empty(ns), np.empty(ms)
+        self.rowkth = np.zeros(ns)
         self._alloc()
 
     def _alloc(self):
@@ -410,7 +413,7 @@ class _Newton:
     def evaluate(self, f, g):
         """Gradient, sparsified Hessian and marginal error at (f, g)."""
         total = _k.dual_pass(self.S.M, f, g, self.reg, self.r, self.c, self.buf, self.tmp, True,
-                             self.eps, self.kmax, self.indptr, self.indices, self.data)
+                             self.eps, self.kmax, self.indptr, self.indices, self.data, self.rowkth)
         self.total = total
         return float(np.abs(self.r - self.S.a).sum() + np.abs(self.c - self.S.b).sum())
 
@@ -419,8 +422,18 @@ class _Newton:
         S, reg = self.S, self.reg
         mass = float(S.a.sum())
         gf, gg = S.a - self.r, S.b - self.c
-        theta = 1e-12 + min(0.1, err / mass)  # gradient-proportional shift
-        rs, cs = self.r * (1 + theta), self.c * (1 + theta)
+        theta = 1e-12 + _THETA * min(1.0, err / mass)  # gradient-proportional shift
+        # The diagonal blocks are the row and column sums of the *kept*
+        # entries: the sparsified matrix is then, like the Hessian, singular
+        # along (1, -1) and its error (the dropped part) is small on smooth
+        # directions too, where the Hessian's eigenvalues are small.  Rows or
+        # columns with nothing kept fall back to the exact sums.
+        nnz = self.indptr[-1]
+        rs = np.add.reduceat(self.data[:nnz], self.indptr[:-1]) if nnz else np.zeros(len(self.r))
+        rs[np.diff(self.indptr) == 0] = 0.0
+        cs = np.bincount(self.indices[:nnz], weights=self.data[:nnz], minlength=len(self.c))
+        rs = np.where(rs > 0, rs, self.r) * (1 + theta)
+        cs = np.where(cs > 0, cs, self.c) * (1 + theta)
         rtol = min(0.1, math.sqrt(err / mass))
         _k.schur_pcg(self.indptr, self.indices, self.data, rs, cs, reg * gf, reg * gg, rtol,
                      max(50, 2 * S.M.shape[1]), self.df, self.dg)
@@ -437,7 +450,7 @@ class _Newton:
         t, err_t, total_t = _k.line_search(
             S.M, S.a, S.b, f, g, self.df, self.dg, reg, self.total, err, slope, 12, self.ft,
             self.gt, self.r, self.c, self.buf, self.tmp, self.eps, self.kmax, self.indptr,
-            self.indices, self.data)
+            self.indices, self.data, self.rowkth)
         if t == 0.0:
             return None
         f[:] = self.ft
