@@ -572,6 +572,7 @@ def sinkhorn_newton_sparse(a, b, M, reg, *, tol=1e-9, max_iter=1_000, sinkhorn_i
     n_sink, n_newton = 1, 0
     if err > tol and not stop:
         sc = _Scaling(S, f, g, reg, loga, logb, buf, csum)
+        sc.K.fill(0.0)  # touch the pages, so that the timing below is of the pass alone
         t0 = time.perf_counter()
         sc.absorb()
         t_pass = time.perf_counter() - t0  # one exp pass over M: the unit of a Newton step's cost
@@ -590,12 +591,14 @@ def sinkhorn_newton_sparse(a, b, M, reg, *, tol=1e-9, max_iter=1_000, sinkhorn_i
             if conv or k == 0:
                 break
             t_sweep = dt / k if t_sweep is None else 0.8 * t_sweep + 0.2 * dt / k
-            if n1 is None and len(errs) > 10 and err < 0.5 * mass:
-                w = min(len(errs) - 1, 10)
+            if n1 is None and len(errs) > 20 and err < 0.1 * mass:
+                # the rate over the last half of the sweeps (early rates are pessimistic)
+                w = min(len(errs) // 2, 100)
                 rate = (errs[-1] / errs[-1 - w]) ** (1.0 / w) if errs[-1 - w] > 0 else 0.0
                 remaining = math.log(tol / err) / math.log(rate) if 0 < rate < 1 else np.inf
-                # a Newton step costs about 2 exp passes; expect ~10-15 of them
-                if remaining * t_sweep > 25 * t_pass:
+                # the Newton stage costs about 60 exp passes (10-20 steps, each
+                # a line-search pass plus conjugate gradient on the kept entries)
+                if remaining * t_sweep > 60 * t_pass:
                     break
         sc.potentials()
         del sc
