@@ -277,44 +277,55 @@ def dual_pass(const double[:, ::1] M, const double[::1] f, const double[::1] g, 
 
 cdef void _schur_matvec(const int* indptr, const int* indices, const double* data,
                         Py_ssize_t n, Py_ssize_t m, const double* rs, const double* cs,
-                        const double* x, double* y, double* w) noexcept nogil:
-    """y = (diag(cs) - Ps^T diag(1/rs) Ps) x; w is n scratch."""
+                        const double* u, const double* w, const double* x, double* y,
+                        double* z) noexcept nogil:
+    """y = (diag(cs) - Q^T diag(1/rs) Q) x with Q = Ps + u w^T; z is n scratch."""
     cdef Py_ssize_t i, j, k
-    cdef double t
+    cdef double t, wx = 0.0, uz = 0.0
+    for j in range(m):
+        wx += w[j] * x[j]
     for i in range(n):
-        t = 0.0
+        t = u[i] * wx
         for k in range(indptr[i], indptr[i + 1]):
             t += data[k] * x[indices[k]]
-        w[i] = t / rs[i]
+        z[i] = t / rs[i]
+        uz += u[i] * z[i]
     for j in range(m):
-        y[j] = cs[j] * x[j]
+        y[j] = cs[j] * x[j] - w[j] * uz
     for i in range(n):
-        t = w[i]
+        t = z[i]
         for k in range(indptr[i], indptr[i + 1]):
             y[indices[k]] -= data[k] * t
 
 
 def schur_pcg(const int[::1] indptr, const int[::1] indices, const double[::1] data,
-              const double[::1] rs, const double[::1] cs, const double[::1] bf,
-              const double[::1] bg, double rtol, Py_ssize_t maxiter, double[::1] df,
-              double[::1] dg):
-    """Solve [[diag(rs), Ps], [Ps^T, diag(cs)]] [df; dg] = [bf; bg].
+              const double[::1] u, const double[::1] w, const double[::1] rs,
+              const double[::1] cs, const double[::1] bf, const double[::1] bg, double rtol,
+              Py_ssize_t maxiter, double[::1] df, double[::1] dg):
+    """Solve [[diag(rs), Q], [Q^T, diag(cs)]] [df; dg] = [bf; bg], Q = Ps + u w^T.
 
+    Ps holds the kept entries of P (CSR) and the rank-one u w^T spreads the
+    dropped mass of each row over the columns in proportion to theirs, so
+    that Q has P's row and column sums: the matrix keeps the Hessian's null
+    direction (1, -1) and connects what the kept entries alone would split.
     Eliminates df (diagonal block), runs Jacobi-preconditioned CG on the Schur
-    complement S = diag(cs) - Ps^T diag(1/rs) Ps for dg (the caller shifts rs,
-    cs so that S is positive definite; its near-null direction, the constant
-    vector, is projected out of the right-hand side), then back-substitutes.
-    Returns (CG iterations, relative residual).
+    complement S = diag(cs) - Q^T diag(1/rs) Q for dg (the constant vector,
+    S's null direction when rs, cs are not shifted, is projected out of the
+    right-hand side), then back-substitutes.  Returns (CG iterations,
+    relative residual).
     """
     cdef Py_ssize_t n = rs.shape[0], m = cs.shape[0], i, j, k, it = 0
     cdef double[::1] rhs = np.empty(m), res = np.empty(m), z = np.empty(m)
-    cdef double[::1] p = np.empty(m), q = np.empty(m), dinv = np.empty(m), w = np.empty(n)
-    cdef double t, rz, rz_new, alpha, beta, nb = 0.0, nr, mean
+    cdef double[::1] p = np.empty(m), q = np.empty(m), dinv = np.empty(m), sc = np.empty(n)
+    cdef double t, rz, rz_new, alpha, beta, nb = 0.0, nr, mean, ubf = 0.0, u2 = 0.0, wdg
     with nogil:
-        # rhs = bg - Ps^T (bf / rs)
+        # rhs = bg - Q^T (bf / rs); Jacobi diagonal without the cross terms
+        for i in range(n):
+            ubf += u[i] * bf[i] / rs[i]
+            u2 += u[i] * u[i] / rs[i]
         for j in range(m):
-            rhs[j] = bg[j]
-            dinv[j] = cs[j]
+            rhs[j] = bg[j] - w[j] * ubf
+            dinv[j] = cs[j] - w[j] * w[j] * u2
         for i in range(n):
             t = bf[i] / rs[i]
             for k in range(indptr[i], indptr[i + 1]):
@@ -326,8 +337,8 @@ def schur_pcg(const int[::1] indptr, const int[::1] indices, const double[::1] d
         mean /= m
         for j in range(m):
             rhs[j] -= mean
-            if dinv[j] <= 1e-300:
-                dinv[j] = cs[j]
+            if dinv[j] <= 1e-3 * cs[j]:
+                dinv[j] = 1e-3 * cs[j]
             dinv[j] = 1.0 / dinv[j]
             nb += rhs[j] * rhs[j]
             dg[j] = 0.0
@@ -340,8 +351,8 @@ def schur_pcg(const int[::1] indptr, const int[::1] indices, const double[::1] d
             rz += res[j] * z[j]
         nr = nb
         while it < maxiter and nr > rtol * nb and nb > 0:
-            _schur_matvec(&indptr[0], &indices[0], &data[0], n, m, &rs[0], &cs[0],
-                          &p[0], &q[0], &w[0])
+            _schur_matvec(&indptr[0], &indices[0], &data[0], n, m, &rs[0], &cs[0], &u[0],
+                          &w[0], &p[0], &q[0], &sc[0])
             t = 0.0
             for j in range(m):
                 t += p[j] * q[j]
@@ -362,9 +373,12 @@ def schur_pcg(const int[::1] indptr, const int[::1] indices, const double[::1] d
             for j in range(m):
                 p[j] = z[j] + beta * p[j]
             it += 1
-        # df = (bf - Ps dg) / rs
+        # df = (bf - Q dg) / rs
+        wdg = 0.0
+        for j in range(m):
+            wdg += w[j] * dg[j]
         for i in range(n):
-            t = bf[i]
+            t = bf[i] - u[i] * wdg
             for k in range(indptr[i], indptr[i + 1]):
                 t -= data[k] * dg[indices[k]]
             df[i] = t / rs[i]

@@ -423,19 +423,24 @@ class _Newton:
         mass = float(S.a.sum())
         gf, gg = S.a - self.r, S.b - self.c
         theta = 1e-12 + _THETA * min(1.0, err / mass)  # gradient-proportional shift
-        # The diagonal blocks are the row and column sums of the *kept*
-        # entries: the sparsified matrix is then, like the Hessian, singular
-        # along (1, -1) and its error (the dropped part) is small on smooth
-        # directions too, where the Hessian's eigenvalues are small.  Rows or
-        # columns with nothing kept fall back to the exact sums.
+        # Off-diagonal block: the kept entries Ps plus a rank-one u w^T that
+        # spreads each row's dropped mass over the columns in proportion to
+        # theirs, so that it has P's row and column sums.  The matrix then has
+        # the Hessian's null direction (1, -1) exactly, its error (dropped
+        # minus spread mass) is small on smooth directions too, where the
+        # Hessian's eigenvalues are small, and it stays connected when the
+        # kept entries alone split into blocks.
         nnz = self.indptr[-1]
-        rs = np.add.reduceat(self.data[:nnz], self.indptr[:-1]) if nnz else np.zeros(len(self.r))
-        rs[np.diff(self.indptr) == 0] = 0.0
-        cs = np.bincount(self.indices[:nnz], weights=self.data[:nnz], minlength=len(self.c))
-        rs = np.where(rs > 0, rs, self.r) * (1 + theta)
-        cs = np.where(cs > 0, cs, self.c) * (1 + theta)
+        kr = np.add.reduceat(self.data[:nnz], self.indptr[:-1]) if nnz else np.zeros(len(self.r))
+        kr[np.diff(self.indptr) == 0] = 0.0
+        kc = np.bincount(self.indices[:nnz], weights=self.data[:nnz], minlength=len(self.c))
+        u = np.maximum(self.r - kr, 0.0)
+        dc = np.maximum(self.c - kc, 0.0)
+        D = float(dc.sum())
+        w = dc / D if D > 1e-300 * mass else np.zeros_like(dc)
+        rs, cs = self.r * (1 + theta), self.c * (1 + theta)
         rtol = min(0.1, math.sqrt(err / mass))
-        _k.schur_pcg(self.indptr, self.indices, self.data, rs, cs, reg * gf, reg * gg, rtol,
+        _k.schur_pcg(self.indptr, self.indices, self.data, u, w, rs, cs, reg * gf, reg * gg, rtol,
                      max(50, 2 * S.M.shape[1]), self.df, self.dg)
         slope = float(gf @ self.df + gg @ self.dg)
         if not (slope > 0 and np.isfinite(slope)):
