@@ -81,7 +81,7 @@ def run_pot(method, a, b, M, reg, budget):
         P, log = ot.sinkhorn(a, b, M, reg, method=method, numItermax=cap, stopThr=thr, log=True)
         t = time.perf_counter() - t0
     P = np.asarray(P)
-    n_it = int(log.get("niter", cap)) if isinstance(log, dict) else cap
+    n_it = int(log.get("niter", log.get("n_iter", cap))) if isinstance(log, dict) else cap
     err = marginal_error(P, a, b) if np.isfinite(P).all() else np.inf
     return dict(time=t, iters=str(n_it), n=n_it, err=err, per_iter=t / max(n_it, 1))
 

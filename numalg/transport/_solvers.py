@@ -520,12 +520,20 @@ def sinkhorn_newton_sparse(a, b, M, reg, *, tol=1e-9, max_iter=1_000, sinkhorn_i
 
     Notes
     -----
-    A Newton step solves ``[[diag(P1), Ps], [Ps^T, diag(P^T 1)]] d = reg *
-    grad`` where ``Ps`` keeps the largest entries of ``P`` and the diagonal
-    is exact (so the matrix is positive definite once anything is dropped;
-    a shift proportional to the marginal error is added), by CG on the Schur
-    complement in ``g`` with the constant (null) direction projected out.  If
-    the line search fails, the kept density grows and Sinkhorn sweeps are
+    A Newton step solves ``[[diag(P 1), Q], [Q^T, diag(P^T 1)]] d = reg * grad``
+    (the negated, scaled Hessian of the dual) with ``Q = Ps + u w^T``: ``Ps``
+    keeps the largest entries of each row of ``P`` and the rank-one term
+    spreads each row's dropped mass over the columns in proportion to theirs,
+    so that ``Q`` has ``P``'s row and column sums.  The matrix thus keeps the
+    Hessian's null direction ``(1, -1)`` and stays connected when the kept
+    entries alone would split into blocks.  A shift of ``1e-2 * min(1, err /
+    mass)`` times the diagonal is added, and the system is solved by
+    Jacobi-preconditioned conjugate gradient on the Schur complement in ``g``
+    (the constant vector projected out of the right-hand side), to a relative
+    residual ``min(0.1, sqrt(err / mass))``.  A backtracking line search on
+    the dual objective accepts the step (or, near the optimum where the
+    objective's increase drowns in rounding, a decrease of the marginal
+    error); if it fails, the kept density grows and Sinkhorn sweeps are
     interleaved.
 
     References
