@@ -1,5 +1,6 @@
 """numalg.transport: Sinkhorn and Sinkhorn-Newton-Sparse against dense references."""
 
+import pickle
 import warnings
 
 import numpy as np
@@ -7,9 +8,10 @@ import pytest
 import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 
-from numalg.transport import TransportResult, sinkhorn, sinkhorn_newton_sparse
+from numalg.transport import EntropicTransport, TransportResult, sinkhorn, sinkhorn_newton_sparse
 from reference import entropic_objective, ot_exact_lp, sinkhorn_dense
 
 SOLVERS = {
@@ -249,12 +251,6 @@ def test_bad_input():
 
 
 # --------------------------------------------------------------- estimator ---
-
-import pickle
-
-from sklearn.base import clone
-
-from numalg.transport import EntropicTransport
 
 
 def _clouds(rng, n=25, m=30):
