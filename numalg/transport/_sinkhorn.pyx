@@ -15,7 +15,7 @@
 #   * schur_pcg: Jacobi-preconditioned CG on the Schur complement of the
 #     sparsified Newton system;
 #   * line_search: backtracking on the dual along a Newton direction.
-from libc.math cimport log, exp, fabs, sqrt, isfinite
+from libc.math cimport log, exp, fabs, sqrt, isfinite, INFINITY
 from libc.string cimport memcpy
 import numpy as np
 
@@ -127,6 +127,7 @@ def scaling_sinkhorn(const double[:, ::1] K, const double[::1] a, const double[:
                 unew[i] = x
                 na_axpy(&Ktu[0], x, &K[i, 0], m)
             if status == 1:
+                err = INFINITY  # the sum was cut short
                 break
             hist[it] = err
             if err <= tol:
@@ -396,7 +397,8 @@ def line_search(const double[:, ::1] M, const double[::1] a, const double[::1] b
     The increase D(t) - D(0) = t (<df, a> + <dg, b>) - reg (sum P(t) - sum0) is
     computed as a difference, to keep rounding small; a step is accepted when
     it gives an Armijo increase >= 1e-4 t slope, or (near the optimum, where the
-    increase drowns in rounding) when it reduces the marginal error.  The
+    increase drowns in rounding) when it reduces the marginal error by 10%, or
+    at all for the full step.  The
     trial point, its row/column sums and sparsified P are left in ft, gt, r, c
     and the CSR arrays.  Returns (t, marginal error at t, sum P(t)) with t = 0
     when every trial failed.
@@ -423,7 +425,7 @@ def line_search(const double[:, ::1] M, const double[::1] a, const double[::1] b
                 for j in range(m):
                     err += fabs(c[j] - b[j])
                 inc = t * lin - reg * (total - sum0)
-                if inc >= 1e-4 * t * slope or err < 0.9 * err0:
+                if inc >= 1e-4 * t * slope or err < 0.9 * err0 or (h == 0 and err < err0):
                     ok = True
                     break
             t *= 0.5

@@ -350,6 +350,7 @@ class _Scaling:
                                        0.0, h, self.buf, self.csum)
                 hist[done] = e
                 done += 1
+                err = e
                 self.absorb()
                 if e <= tol:
                     return done, e, True
@@ -632,8 +633,9 @@ def sinkhorn_newton_sparse(a, b, M, reg, *, tol=1e-9, max_iter=1_000, sinkhorn_i
             # the step failed: keep more of P, and take a few Sinkhorn sweeps
             fails += 1
             nt.denser()
-            k = min(20, max_sink - n_sink)
-            if k <= 0 or fails > 20:
+            # after 20 failures in a row, finish with Sinkhorn sweeps alone
+            k = min(20 if fails <= 20 else max_sink, max_sink - n_sink)
+            if k <= 0:
                 break
             done, err, stop = _log_sweeps(S, f, g, reg, k, tol, rec, loga, logb, buf, csum)
             n_sink += done
