@@ -137,6 +137,62 @@ def test_sns_options(sinkhorn_iter, density, rng):
     assert np.abs(ref.plan - res.plan).sum() <= 1e-7
 
 
+def _check_small_reg_sns(a, b, M, reg, max_newton=200):
+    """SNS converges to 1e-9 in few Newton steps; its plan is the LP's and Sinkhorn's."""
+    res = sinkhorn_newton_sparse(a, b, M, reg, tol=1e-9)
+    assert res.converged and res.marginal_error <= 1e-9
+    assert res.n_newton_iter <= max_newton
+    n, m = M.shape
+    aa = np.full(n, 1 / n) if a is None else a
+    bb = np.full(m, 1 / m) if b is None else b
+    lp, _ = ot_exact_lp(aa, bb, M)
+    assert lp - 1e-9 <= res.cost <= lp + reg * np.log(n * m) + 1e-8
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ref = sinkhorn(a, b, M, reg, tol=1e-10, max_iter=20_000)
+    if ref.converged:
+        assert np.abs(ref.plan - res.plan).sum() <= 1e-7
+    return res
+
+
+@pytest.mark.parametrize("factor", [1e-2, 3e-3, 1e-3])
+def test_sns_small_reg_does_not_stall(factor):
+    # regression: on this near-assignment plan (uniform marginals) the Newton
+    # matrix dropped the tiny entries that couple the plan's blocks, and Newton
+    # crept at a rate of 0.9993 per step for 1000 steps at reg = 1e-3 max(M)
+    M = np.random.default_rng(12345).random((15, 15))
+    _check_small_reg_sns(None, None, M, factor * M.max(), max_newton=60)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.data())
+def test_sns_small_reg_converges_in_few_newton_steps(data):
+    n = data.draw(st.integers(2, 30), label="n")
+    m = n if data.draw(st.booleans(), label="square") else data.draw(st.integers(2, 30), label="m")
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1), label="seed"))
+    M = rng.random((n, m))
+    if data.draw(st.booleans(), label="uniform"):
+        a = b = None  # near-assignment plans: the hard case
+    else:
+        a = rng.random(n) + 0.05
+        b = rng.random(m) + 0.05
+        a /= a.sum()
+        b /= b.sum()
+    factor = data.draw(st.sampled_from([1e-2, 3e-3, 1e-3]), label="factor")
+    _check_small_reg_sns(a, b, M, factor * M.max())
+
+
+def test_sns_sparse_newton_stall_lowers_the_threshold(monkeypatch):
+    # the sparsified Newton matrix (forced here on a small problem) must not
+    # stall either: a stall lowers the drop threshold until Newton is fast
+    from numalg.transport import _solvers
+
+    monkeypatch.setattr(_solvers, "_DENSE_NEWTON_SIZE", 0)
+    M = np.random.default_rng(12345).random((15, 15))
+    for factor in (3e-3, 1e-3):
+        _check_small_reg_sns(None, None, M, factor * M.max())
+
+
 @pytest.mark.parametrize("solver", list(SOLVERS))
 def test_degenerate_ties_and_l1_cost(solver):
     # L1 cost on a line: many optimal plans; ties of zero cost

@@ -33,6 +33,15 @@ MASS_RTOL = 1e-6
 _BOUND = 1e10
 # the Newton system is shifted by _THETA * min(1, marginal error / mass) times its diagonal
 _THETA = 1e-2
+# problems with at most this many entries keep the whole plan in the Newton
+# matrix when density="auto" (the exact Hessian is cheap there, and on small
+# near-assignment plans the entries below the drop threshold are what connects
+# the plan's blocks: dropping them stalls Newton at a linear rate near 1)
+_DENSE_NEWTON_SIZE = 128 * 128
+# Newton stalls when the marginal error falls by less than a factor
+# 1 / _STALL_RATIO over _STALL_STEPS steps: the drop threshold then shrinks
+_STALL_RATIO = 0.5
+_STALL_STEPS = 10
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
@@ -403,13 +412,18 @@ class _Newton:
     def denser(self):
         """Keep more of P (after a failed step); False when nothing more can be kept."""
         ms = self.S.M.shape[1]
-        if self.eps <= 1e-12 and self.kmax >= ms:
+        if self.eps <= 0.0 and self.kmax >= ms:
             return False
-        self.eps = max(self.eps * 1e-2, 1e-12)
+        # the mass threshold shrinks to 1e-12 of a row's mean entry, then to 0
+        self.lower_threshold()
         if self.kmax < ms:
             self.kmax = min(ms, 4 * self.kmax)
             self._alloc()
         return True
+
+    def lower_threshold(self):
+        """Drop less of each row's small entries (after slow steps); the cap stays."""
+        self.eps = max(self.eps * 1e-2, 1e-12) if self.eps > 1.5e-12 else 0.0
 
     def evaluate(self, f, g):
         """Gradient, sparsified Hessian and marginal error at (f, g)."""
@@ -498,13 +512,18 @@ def sinkhorn_newton_sparse(a, b, M, reg, *, tol=1e-9, max_iter=1_000, sinkhorn_i
         fast.
     density : "auto" or float, default="auto"
         Fraction of each row of P kept in the sparsified Hessian.  ``"auto"``
-        keeps, per row, the entries above ``1e-3`` times the row's mean entry
-        (so at most ``1e-3`` of the row's mass is dropped), at most
-        ``min(m / 10, 20 + m / 50)`` (and at least 8) entries per row; a
-        float in (0, 1] keeps that fraction of each row (the largest entries,
-        by selection).  In both cases the cap doubles whenever more than 1% of
-        the plan's mass is dropped (Newton then converges only linearly) and
-        the kept fraction grows when a Newton step fails.
+        keeps the whole of P (the exact Hessian) when ``n * m <= 128 ** 2``,
+        and otherwise, per row, the entries above ``1e-3`` times the row's
+        mean entry (so at most ``1e-3`` of the row's mass is dropped), at most
+        ``min(m / 10, 20 + m / 50)`` (and at least 8) entries per row; that
+        threshold shrinks by ``1e-2`` (to ``1e-12``, then to 0) whenever
+        Newton stalls (the marginal error falls by less than a factor 2 over
+        10 steps: the small entries it drops are then what couples the plan's
+        blocks).  A float in (0, 1] keeps that fraction of each row (the
+        largest entries, by selection).  In both cases the cap doubles
+        whenever more than 1% of the plan's mass is dropped (Newton then
+        converges only linearly) and the kept fraction grows when a Newton
+        step fails.
     verbose : bool, default=False
         Print progress lines.
     callback : callable, default=None
@@ -566,8 +585,11 @@ def sinkhorn_newton_sparse(a, b, M, reg, *, tol=1e-9, max_iter=1_000, sinkhorn_i
     ns, ms = S.M.shape
     if isinstance(density, str):
         check_option(density, "density", ("auto",))
-        eps, kmax = 1e-3, max(1, min(ms, math.ceil(0.1 * ms), 20 + math.ceil(0.02 * ms)))
-        kmax = max(kmax, min(ms, 8))
+        if ns * ms <= _DENSE_NEWTON_SIZE:
+            eps, kmax = 0.0, ms  # the exact Hessian
+        else:
+            eps, kmax = 1e-3, max(1, min(ms, math.ceil(0.1 * ms), 20 + math.ceil(0.02 * ms)))
+            kmax = max(kmax, min(ms, 8))
     else:
         dens = check_scalar(density, "density", min_val=0, max_val=1, include_boundaries="right")
         eps, kmax = 0.0, max(1, math.ceil(dens * ms))
@@ -622,10 +644,18 @@ def sinkhorn_newton_sparse(a, b, M, reg, *, tol=1e-9, max_iter=1_000, sinkhorn_i
         nt = _Newton(S, reg, eps, kmax)
         err = nt.evaluate(f, g)
         fails = 0
+        nerrs = [err]  # errors since the last change of the drop threshold
         while n_newton < max_iter and err > tol and not stop:
             new = nt.step(f, g, err)
             if new is not None:
                 n_newton += 1
+                # Newton on the exact Hessian gains about a factor e per step
+                # or more; a stall means that the dropped small entries matter
+                # (they carry the plan's weak couplings): keep more of them
+                nerrs.append(new)
+                if len(nerrs) > _STALL_STEPS and new > _STALL_RATIO * nerrs[-1 - _STALL_STEPS]:
+                    nt.lower_threshold()
+                    nerrs = [new]
                 err = new
                 stop = rec.add([err], newton=True)
                 fails = 0
