@@ -11,7 +11,9 @@ class DenseFWHT:
 
     def setup(self, n_bits, dtype):
         self.x = np.random.default_rng(0).standard_normal(1 << n_bits).astype(dtype)
-        self.out = np.empty_like(self.x)
+        # A copy, not np.empty_like: time_fwht_in_place transforms this buffer
+        # itself, and uninitialised memory may hold NaN or inf.
+        self.out = self.x.copy()
 
     def time_fwht(self, n_bits, dtype):
         fwht(self.x, out=self.out)
