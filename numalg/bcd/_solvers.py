@@ -145,30 +145,40 @@ class _GramCache:
 
     def _cross(self, rows, cols):
         if sp.issparse(self.X):
-            R = sp.csr_array(self.X[:, rows])
+            ip = self.indptr
+            nnz = int((ip[rows + 1] - ip[rows]).sum())
+            rdata = np.empty(nnz)
+            rind = np.empty(nnz, np.int32)
+            rptr = np.empty(self.X.shape[0] + 1, np.int32)
+            _cd.csc_cols_to_csr(self.data, self.indices, ip, rows, rdata, rind, rptr)
             outT = np.empty((cols.size, rows.size))
-            _cd.gram_cols_rows(self.data, self.indices, self.indptr, R.data,
-                               R.indices.astype(np.int32, copy=False),
-                               R.indptr.astype(np.int32, copy=False), self.h, cols, outT)
+            _cd.gram_cols_rows(self.data, self.indices, ip, rdata, rind, rptr, self.h, cols, outT)
             return outT.T
         return self.X[:, rows].T @ (self.X[:, cols] * self.h[:, None])
 
     def __call__(self, ws):
-        ws = ws.astype(np.intp)
-        known = np.isin(ws, self.idx, assume_unique=True)
+        """The Gram matrix of ``ws`` (sorted); callers must not modify it in place."""
+        ws = ws.astype(np.intp, copy=False)
+        idx = self.idx
+        pos = np.searchsorted(idx, ws)
+        if idx.size:
+            known = idx[np.minimum(pos, idx.size - 1)] == ws
+        else:
+            known = np.zeros(ws.size, bool)
+        if known.all() and ws.size == idx.size:
+            return self.G
         new = ws[~known]
         G = np.empty((ws.size, ws.size))
         if known.any():
-            pos = np.searchsorted(self.idx, ws[known])
             kk = np.flatnonzero(known)
-            G[np.ix_(kk, kk)] = self.G[np.ix_(pos, pos)]
+            _cd.copy_sub(self.G, pos[kk].astype(np.intp, copy=False), kk.astype(np.intp), G)
         if new.size:
             nn = np.flatnonzero(~known)
             C = self._cross(ws, new)
             G[:, nn] = C
             G[nn, :] = C.T
         self.idx, self.G = ws, G
-        return G.copy()
+        return G
 
 
 def _sq_norms(X, h):
@@ -507,8 +517,12 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
     it = 0
     obj = kkt = np.nan
 
+    first = not np.any(w)
     while True:
-        grad = -np.asarray(X.T @ (h * r)).ravel()
+        if first:  # the gradient at w = 0 is g0
+            grad, first = g0, False
+        else:
+            grad = -np.asarray(X.T @ (h * r)).ravel()
         viol = np.empty(p)
         _cd.violations(w, grad, l1v, l2, nonneg, viol)
         kkt = float(viol.max()) if p else 0.0
@@ -547,7 +561,7 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
             if working_set or G_full is None:
                 Q = gram_cache(ws)
                 if fit_intercept:
-                    Q -= np.outer(xbar[ws], xbar[ws])
+                    Q = Q - np.outer(xbar[ws], xbar[ws])
                 if not working_set:
                     G_full = Q
             else:
@@ -576,7 +590,11 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
             delta = beta - w[ws]
             w[ws] = beta
             if np.any(delta):
-                r -= np.asarray(_matvec_cols(X, ws, delta)).ravel()
+                if issparse:
+                    _cd.csc_cols_axpy(gram_cache.data, gram_cache.indices, gram_cache.indptr,
+                                      ws, delta, r)
+                else:
+                    r -= X[:, ws] @ delta
                 if fit_intercept:
                     r -= float(h @ r)
         else:
