@@ -700,3 +700,16 @@ def copy_sub(const double[:, ::1] src, const Py_ssize_t[::1] pos, const Py_ssize
             da = dst_idx[a]
             for b in range(pos.shape[0]):
                 dst[da, dst_idx[b]] = src[pa, pos[b]]
+
+
+def csc_rmatvec(const double[::1] data, const int[::1] indices, const int[::1] indptr,
+                const double[::1] v, double scale, double[::1] out):
+    """out = scale * X^T v for a CSC matrix X."""
+    cdef Py_ssize_t j, k
+    cdef double s
+    with nogil:
+        for j in range(out.shape[0]):
+            s = 0.0
+            for k in range(indptr[j], indptr[j + 1]):
+                s += data[k] * v[indices[k]]
+            out[j] = scale * s

@@ -40,6 +40,11 @@ _GRAPH_ONLY = ("tree", "greedy_tree", "red_black")
 #: Working sets larger than this are solved by residual coordinate descent
 #: instead of on their Gram matrix.
 GRAM_LIMIT = 2500
+#: Lasso working sets: initial size, growth factor of the previous size (0: none; the size is
+#: otherwise max(_P0, 2 * |support|)) and the inner tolerance as a fraction of the outer KKT violation.
+_P0 = 50
+_GROW = 0.0
+_EPS = 0.01
 #: Inside working sets the greedy rules are batched: after each scan of the
 #: scores, every coordinate scoring at least this fraction of the best is
 #: updated (exactly, in index order) before the next scan.
@@ -518,9 +523,14 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
     obj = kkt = np.nan
 
     first = not np.any(w)
+    inv_sqrt_L = None
     while True:
         if first:  # the gradient at w = 0 is g0
             grad, first = g0, False
+        elif issparse:
+            grad = np.empty(p)
+            _cd.csc_rmatvec(gram_cache.data, gram_cache.indices, gram_cache.indptr, h * r, -1.0,
+                            grad)
         else:
             grad = -np.asarray(X.T @ (h * r)).ravel()
         viol = np.empty(p)
@@ -548,15 +558,17 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
         # ------------------------------------------------ working set
         if working_set:
             if selection in ("gsl", "gsd", "gsq"):
-                score = viol / np.sqrt(np.maximum(L + l2, 1e-300))
+                if inv_sqrt_L is None:
+                    inv_sqrt_L = 1.0 / np.sqrt(np.maximum(L + l2, 1e-300))
+                score = viol * inv_sqrt_L
             else:
                 score = viol
-            ws_size = max(min(p, 10), min(p, 2 * int(np.count_nonzero(w))))
+            ws_size = max(min(p, _P0), min(p, 2 * int(np.count_nonzero(w))), int(_GROW * ws_size))
             ws = _select_ws(w, score, ws_size, p)
         else:
             ws = np.arange(p)
         m = ws.size
-        eps_in = 0.1 * kkt if working_set else 0.0
+        eps_in = _EPS * kkt if working_set else 0.0
         if m <= GRAM_LIMIT:
             if working_set or G_full is None:
                 Q = gram_cache(ws)
@@ -570,7 +582,8 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
             gws = grad[ws].copy()
             c = Q @ beta - gws
             tau_ws = min(tau, m)
-            bptr, bidx = _partition_blocks(partition, tau_ws, m, np.diag(Q).copy())
+            bptr, bidx = ((_EMPTY_I, _EMPTY_I) if partition == "variable" else
+                          _partition_blocks(partition, tau_ws, m, np.diag(Q).copy()))
             if working_set:
                 max_upd = 1000 * max(1, -(-m // tau_ws))
                 trace = _EMPTY_D
