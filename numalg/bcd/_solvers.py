@@ -504,7 +504,13 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
     L = np.maximum(sqn - xbar * xbar, 0.0)
     r = y - ybar - (X @ w - float(xbar @ w)) if np.any(w) else y - ybar
     P0 = 0.5 * float(h @ (y - ybar) ** 2)
-    g0 = -np.asarray(X.T @ (h * (y - ybar))).ravel()
+    gram_cache = _GramCache(X, h)
+    if issparse:
+        g0 = np.empty(p)
+        _cd.csc_rmatvec(gram_cache.data, gram_cache.indices, gram_cache.indptr, h * (y - ybar),
+                        -1.0, g0)
+    else:
+        g0 = -np.asarray(X.T @ (h * (y - ybar))).ravel()
     viol0 = float(penalty.subdiff_distance(np.zeros(p), g0).max()) if p else 0.0
     has_gap = _has_gap(penalty)
     hist = {k: [] for k in ("objective", "gap", "kkt", "n_updates", "time")}
@@ -518,27 +524,28 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
     gap = np.nan
     Xf = None
     G_full = None
-    gram_cache = _GramCache(X, h)
     it = 0
     obj = kkt = np.nan
 
     first = not np.any(w)
     inv_sqrt_L = None
+    yc = y - ybar
     while True:
+        theta = h * r
         if first:  # the gradient at w = 0 is g0
             grad, first = g0, False
         elif issparse:
             grad = np.empty(p)
-            _cd.csc_rmatvec(gram_cache.data, gram_cache.indices, gram_cache.indptr, h * r, -1.0,
+            _cd.csc_rmatvec(gram_cache.data, gram_cache.indices, gram_cache.indptr, theta, -1.0,
                             grad)
         else:
-            grad = -np.asarray(X.T @ (h * r)).ravel()
+            grad = -np.asarray(X.T @ theta).ravel()
         viol = np.empty(p)
         _cd.violations(w, grad, l1v, l2, nonneg, viol)
         kkt = float(viol.max()) if p else 0.0
-        obj = 0.5 * float(h @ (r * r)) + _pen_value(penalty, w)
+        obj = 0.5 * float(theta @ r) + _pen_value(penalty, w)
         if has_gap:
-            gap = _ls_gap(r, y - ybar, h, grad, w, penalty, obj)
+            gap = _ls_gap(r, yc, h, grad, w, penalty, obj, theta)
             converged = gap <= tol * P0
         else:
             converged = kkt <= tol * viol0
@@ -626,20 +633,25 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
                    stopped)
 
 
-def _ls_gap(r, yc, h, grad, w, penalty, primal):
-    """Duality gap of 1/2 sum h r^2 + l1|w| + l2/2 |w|^2 at the residual r (centred)."""
-    theta = h * r
+def _ls_gap(r, yc, h, grad, w, penalty, primal, theta=None):
+    """Duality gap of 1/2 sum h r^2 + l1|w| + l2/2 |w|^2 at the residual r (centred).
+
+    The dual point is theta = h r (rescaled into the dual feasible set for the Lasso);
+    sum_{h_i > 0} theta_i^2 / h_i = theta . r, so no division is needed.
+    """
+    if theta is None:
+        theta = h * r
     xt = -grad  # X^T theta
     l1, l2 = penalty.l1, penalty.l2
-    pos = h > 0
+    tr = float(theta @ r)
+    yt = float(yc @ theta)
     if l2 > 0:
         conj = float(np.sum(np.maximum(np.abs(xt) - l1, 0.0) ** 2)) / (2 * l2)
-        dual = float(yc @ theta) - 0.5 * float(np.sum(theta[pos] ** 2 / h[pos])) - conj
+        dual = yt - 0.5 * tr - conj
     else:
         m = float(np.abs(xt).max()) if xt.size else 0.0
         s = 1.0 if m <= l1 else l1 / m
-        th = s * theta
-        dual = float(yc @ th) - 0.5 * float(np.sum(th[pos] ** 2 / h[pos]))
+        dual = s * yt - 0.5 * s * s * tr
     return max(primal - dual, 0.0)
 
 
