@@ -164,6 +164,14 @@ class _GramCache:
     def __call__(self, ws):
         """The Gram matrix of ``ws`` (sorted); callers must not modify it in place."""
         ws = ws.astype(np.intp, copy=False)
+        if sp.issparse(self.X):
+            if ws.size == self.idx.size and np.array_equal(ws, self.idx):
+                return self.G
+            G = np.empty((ws.size, ws.size))
+            _cd.gram_ws_update(self.data, self.indices, self.indptr, self.h, self.G, self.idx,
+                               ws, G)
+            self.idx, self.G = ws, G
+            return G
         idx = self.idx
         pos = np.searchsorted(idx, ws)
         if idx.size:
