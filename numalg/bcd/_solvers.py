@@ -40,10 +40,9 @@ _GRAPH_ONLY = ("tree", "greedy_tree", "red_black")
 #: Working sets larger than this are solved by residual coordinate descent
 #: instead of on their Gram matrix.
 GRAM_LIMIT = 2500
-#: Lasso working sets: initial size, growth factor of the previous size (0: none; the size is
-#: otherwise max(_P0, 2 * |support|)) and the inner tolerance as a fraction of the outer KKT violation.
+#: Lasso working sets: max(_P0, 2 * |support|) coordinates, each solved to _EPS times the outer
+#: KKT violation (fewer, better-solved outer iterations: each costs a pass over X).
 _P0 = 50
-_GROW = 0.0
 _EPS = 0.01
 #: Inside working sets the greedy rules are batched: after each scan of the
 #: scores, every coordinate scoring at least this fraction of the best is
@@ -578,7 +577,7 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
                 score = viol * inv_sqrt_L
             else:
                 score = viol
-            ws_size = max(min(p, _P0), min(p, 2 * int(np.count_nonzero(w))), int(_GROW * ws_size))
+            ws_size = max(min(p, _P0), min(p, 2 * int(np.count_nonzero(w))))
             ws = _select_ws(w, score, ws_size, p)
         else:
             ws = np.arange(p)
