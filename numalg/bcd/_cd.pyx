@@ -645,36 +645,6 @@ def col_sq_norms(const double[::1] data, const int[::1] indices, const int[::1] 
             out[j] = s
 
 
-def csc_cols_to_csr(const double[::1] data, const int[::1] indices, const int[::1] indptr,
-                    const Py_ssize_t[::1] cols, double[::1] rdata, int[::1] rindices,
-                    int[::1] rindptr):
-    """X[:, cols] as CSR (rdata, rindices, rindptr) with local column indices, by counting sort.
-
-    ``rindptr`` has n_rows + 1 entries and ``rdata``/``rindices`` the selected columns' nnz.
-    """
-    cdef Py_ssize_t b, j, k, i, pos, nr = rindptr.shape[0] - 1
-    with nogil:
-        for i in range(nr + 1):
-            rindptr[i] = 0
-        for b in range(cols.shape[0]):
-            j = cols[b]
-            for k in range(indptr[j], indptr[j + 1]):
-                rindptr[indices[k] + 1] += 1
-        for i in range(nr):
-            rindptr[i + 1] += rindptr[i]
-        for b in range(cols.shape[0]):
-            j = cols[b]
-            for k in range(indptr[j], indptr[j + 1]):
-                i = indices[k]
-                pos = rindptr[i]
-                rdata[pos] = data[k]
-                rindices[pos] = <int> b
-                rindptr[i] = <int> (pos + 1)
-        for i in range(nr, 0, -1):
-            rindptr[i] = rindptr[i - 1]
-        rindptr[0] = 0
-
-
 def csc_cols_axpy(const double[::1] data, const int[::1] indices, const int[::1] indptr,
                   const Py_ssize_t[::1] cols, const double[::1] delta, double[::1] r):
     """r -= X[:, cols] @ delta for a CSC matrix X (columns with delta == 0 are skipped)."""

@@ -148,16 +148,7 @@ class _GramCache:
             self.work = np.zeros(X.shape[0])
 
     def _cross(self, rows, cols):
-        if sp.issparse(self.X):
-            ip = self.indptr
-            nnz = int((ip[rows + 1] - ip[rows]).sum())
-            rdata = np.empty(nnz)
-            rind = np.empty(nnz, np.int32)
-            rptr = np.empty(self.X.shape[0] + 1, np.int32)
-            _cd.csc_cols_to_csr(self.data, self.indices, ip, rows, rdata, rind, rptr)
-            outT = np.empty((cols.size, rows.size))
-            _cd.gram_cols_rows(self.data, self.indices, ip, rdata, rind, rptr, self.h, cols, outT)
-            return outT.T
+        """Dense X: X[:, rows]^T diag(h) X[:, cols]."""
         return self.X[:, rows].T @ (self.X[:, cols] * self.h[:, None])
 
     def __call__(self, ws):
