@@ -643,3 +643,135 @@ def col_sq_norms(const double[::1] data, const int[::1] indices, const int[::1] 
             for k in range(indptr[j], indptr[j + 1]):
                 s += h[indices[k]] * data[k] * data[k]
             out[j] = s
+
+
+def csc_cols_axpy(const double[::1] data, const int[::1] indices, const int[::1] indptr,
+                  const Py_ssize_t[::1] cols, const double[::1] delta, double[::1] r):
+    """r -= X[:, cols] @ delta for a CSC matrix X (columns with delta == 0 are skipped)."""
+    cdef Py_ssize_t b, j, k
+    cdef double d
+    with nogil:
+        for b in range(cols.shape[0]):
+            d = delta[b]
+            if d == 0.0:
+                continue
+            j = cols[b]
+            for k in range(indptr[j], indptr[j + 1]):
+                r[indices[k]] -= data[k] * d
+
+
+def copy_sub(const double[:, ::1] src, const Py_ssize_t[::1] pos, const Py_ssize_t[::1] dst_idx,
+             double[:, ::1] dst):
+    """dst[dst_idx[a], dst_idx[b]] = src[pos[a], pos[b]]."""
+    cdef Py_ssize_t a, b, pa, da
+    with nogil:
+        for a in range(pos.shape[0]):
+            pa = pos[a]
+            da = dst_idx[a]
+            for b in range(pos.shape[0]):
+                dst[da, dst_idx[b]] = src[pa, pos[b]]
+
+
+def csc_rmatvec(const double[::1] data, const int[::1] indices, const int[::1] indptr,
+                const double[::1] v, double scale, double[::1] out):
+    """out = scale * X^T v for a CSC matrix X."""
+    cdef Py_ssize_t j, k
+    cdef double s
+    with nogil:
+        for j in range(out.shape[0]):
+            s = 0.0
+            for k in range(indptr[j], indptr[j + 1]):
+                s += data[k] * v[indices[k]]
+            out[j] = scale * s
+
+
+def gram_ws_update(const double[::1] data, const int[::1] indices, const int[::1] indptr,
+                   const double[::1] h, const double[:, ::1] G_old,
+                   const Py_ssize_t[::1] idx_old, const Py_ssize_t[::1] ws, double[:, ::1] G):
+    """G = X[:, ws]^T diag(h) X[:, ws] for a CSC matrix X and sorted ``ws``, copying the entries
+    of the previous Gram ``G_old`` (on the sorted indices ``idx_old``) and computing only the
+    rows/columns of the new indices (through a CSR copy of X[:, ws]).  Returns the number of
+    new indices.
+    """
+    cdef Py_ssize_t m = ws.shape[0], mo = idx_old.shape[0], nr = 0
+    cdef Py_ssize_t a, b, i, j, k, kk, t, pos, n_new = 0, nnz = 0, la
+    cdef double v
+    cdef Py_ssize_t* old_pos = <Py_ssize_t*> malloc((m + 1) * sizeof(Py_ssize_t))
+    cdef int* rptr = NULL
+    cdef int* rind = NULL
+    cdef double* rdat = NULL
+    cdef double* col = NULL
+    if old_pos == NULL:
+        raise MemoryError()
+    try:
+        with nogil:
+            # merge the sorted index lists
+            t = 0
+            for a in range(m):
+                while t < mo and idx_old[t] < ws[a]:
+                    t += 1
+                if t < mo and idx_old[t] == ws[a]:
+                    old_pos[a] = t
+                else:
+                    old_pos[a] = -1
+                    n_new += 1
+            for a in range(m):
+                if old_pos[a] >= 0:
+                    for b in range(m):
+                        if old_pos[b] >= 0:
+                            G[a, b] = G_old[old_pos[a], old_pos[b]]
+        if n_new == 0:
+            return 0
+        for a in range(m):
+            j = ws[a]
+            nnz += indptr[j + 1] - indptr[j]
+            for k in range(indptr[j], indptr[j + 1]):
+                if indices[k] + 1 > nr:
+                    nr = indices[k] + 1
+        rptr = <int*> malloc((nr + 1) * sizeof(int))
+        rind = <int*> malloc((nnz + 1) * sizeof(int))
+        rdat = <double*> malloc((nnz + 1) * sizeof(double))
+        col = <double*> malloc((m + 1) * sizeof(double))
+        if rptr == NULL or rind == NULL or rdat == NULL or col == NULL:
+            raise MemoryError()
+        with nogil:
+            for i in range(nr + 1):
+                rptr[i] = 0
+            for a in range(m):
+                j = ws[a]
+                for k in range(indptr[j], indptr[j + 1]):
+                    rptr[indices[k] + 1] += 1
+            for i in range(nr):
+                rptr[i + 1] += rptr[i]
+            for a in range(m):
+                j = ws[a]
+                for k in range(indptr[j], indptr[j + 1]):
+                    i = indices[k]
+                    pos = rptr[i]
+                    rdat[pos] = data[k]
+                    rind[pos] = <int> a
+                    rptr[i] = <int> (pos + 1)
+            for i in range(nr, 0, -1):
+                rptr[i] = rptr[i - 1]
+            rptr[0] = 0
+            for a in range(m):
+                if old_pos[a] >= 0:
+                    continue
+                for b in range(m):
+                    col[b] = 0.0
+                j = ws[a]
+                for k in range(indptr[j], indptr[j + 1]):
+                    i = indices[k]
+                    v = h[i] * data[k]
+                    for kk in range(rptr[i], rptr[i + 1]):
+                        col[rind[kk]] += v * rdat[kk]
+                for b in range(m):
+                    G[a, b] = col[b]
+                    G[b, a] = col[b]
+        return n_new
+    finally:
+        free(old_pos)
+        free(rptr)
+        free(rind)
+        free(rdat)
+        free(col)

@@ -40,6 +40,10 @@ _GRAPH_ONLY = ("tree", "greedy_tree", "red_black")
 #: Working sets larger than this are solved by residual coordinate descent
 #: instead of on their Gram matrix.
 GRAM_LIMIT = 2500
+#: Lasso working sets: max(_P0, 2 * |support|) coordinates, each solved to _EPS times the outer
+#: KKT violation (fewer, better-solved outer iterations: each costs a pass over X).
+_P0 = 50
+_EPS = 0.01
 #: Inside working sets the greedy rules are batched: after each scan of the
 #: scores, every coordinate scoring at least this fraction of the best is
 #: updated (exactly, in index order) before the next scan.
@@ -144,31 +148,40 @@ class _GramCache:
             self.work = np.zeros(X.shape[0])
 
     def _cross(self, rows, cols):
-        if sp.issparse(self.X):
-            R = sp.csr_array(self.X[:, rows])
-            outT = np.empty((cols.size, rows.size))
-            _cd.gram_cols_rows(self.data, self.indices, self.indptr, R.data,
-                               R.indices.astype(np.int32, copy=False),
-                               R.indptr.astype(np.int32, copy=False), self.h, cols, outT)
-            return outT.T
+        """Dense X: X[:, rows]^T diag(h) X[:, cols]."""
         return self.X[:, rows].T @ (self.X[:, cols] * self.h[:, None])
 
     def __call__(self, ws):
-        ws = ws.astype(np.intp)
-        known = np.isin(ws, self.idx, assume_unique=True)
+        """The Gram matrix of ``ws`` (sorted); callers must not modify it in place."""
+        ws = ws.astype(np.intp, copy=False)
+        if sp.issparse(self.X):
+            if ws.size == self.idx.size and np.array_equal(ws, self.idx):
+                return self.G
+            G = np.empty((ws.size, ws.size))
+            _cd.gram_ws_update(self.data, self.indices, self.indptr, self.h, self.G, self.idx,
+                               ws, G)
+            self.idx, self.G = ws, G
+            return G
+        idx = self.idx
+        pos = np.searchsorted(idx, ws)
+        if idx.size:
+            known = idx[np.minimum(pos, idx.size - 1)] == ws
+        else:
+            known = np.zeros(ws.size, bool)
+        if known.all() and ws.size == idx.size:
+            return self.G
         new = ws[~known]
         G = np.empty((ws.size, ws.size))
         if known.any():
-            pos = np.searchsorted(self.idx, ws[known])
             kk = np.flatnonzero(known)
-            G[np.ix_(kk, kk)] = self.G[np.ix_(pos, pos)]
+            _cd.copy_sub(self.G, pos[kk].astype(np.intp, copy=False), kk.astype(np.intp), G)
         if new.size:
             nn = np.flatnonzero(~known)
             C = self._cross(ws, new)
             G[:, nn] = C
             G[nn, :] = C.T
         self.idx, self.G = ws, G
-        return G.copy()
+        return G
 
 
 def _sq_norms(X, h):
@@ -489,7 +502,13 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
     L = np.maximum(sqn - xbar * xbar, 0.0)
     r = y - ybar - (X @ w - float(xbar @ w)) if np.any(w) else y - ybar
     P0 = 0.5 * float(h @ (y - ybar) ** 2)
-    g0 = -np.asarray(X.T @ (h * (y - ybar))).ravel()
+    gram_cache = _GramCache(X, h)
+    if issparse:
+        g0 = np.empty(p)
+        _cd.csc_rmatvec(gram_cache.data, gram_cache.indices, gram_cache.indptr, h * (y - ybar),
+                        -1.0, g0)
+    else:
+        g0 = -np.asarray(X.T @ (h * (y - ybar))).ravel()
     viol0 = float(penalty.subdiff_distance(np.zeros(p), g0).max()) if p else 0.0
     has_gap = _has_gap(penalty)
     hist = {k: [] for k in ("objective", "gap", "kkt", "n_updates", "time")}
@@ -503,18 +522,28 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
     gap = np.nan
     Xf = None
     G_full = None
-    gram_cache = _GramCache(X, h)
     it = 0
     obj = kkt = np.nan
 
+    first = not np.any(w)
+    inv_sqrt_L = None
+    yc = y - ybar
     while True:
-        grad = -np.asarray(X.T @ (h * r)).ravel()
+        theta = h * r
+        if first:  # the gradient at w = 0 is g0
+            grad, first = g0, False
+        elif issparse:
+            grad = np.empty(p)
+            _cd.csc_rmatvec(gram_cache.data, gram_cache.indices, gram_cache.indptr, theta, -1.0,
+                            grad)
+        else:
+            grad = -np.asarray(X.T @ theta).ravel()
         viol = np.empty(p)
         _cd.violations(w, grad, l1v, l2, nonneg, viol)
         kkt = float(viol.max()) if p else 0.0
-        obj = 0.5 * float(h @ (r * r)) + _pen_value(penalty, w)
+        obj = 0.5 * float(theta @ r) + _pen_value(penalty, w)
         if has_gap:
-            gap = _ls_gap(r, y - ybar, h, grad, w, penalty, obj)
+            gap = _ls_gap(r, yc, h, grad, w, penalty, obj, theta)
             converged = gap <= tol * P0
         else:
             converged = kkt <= tol * viol0
@@ -534,20 +563,22 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
         # ------------------------------------------------ working set
         if working_set:
             if selection in ("gsl", "gsd", "gsq"):
-                score = viol / np.sqrt(np.maximum(L + l2, 1e-300))
+                if inv_sqrt_L is None:
+                    inv_sqrt_L = 1.0 / np.sqrt(np.maximum(L + l2, 1e-300))
+                score = viol * inv_sqrt_L
             else:
                 score = viol
-            ws_size = max(min(p, 10), min(p, 2 * int(np.count_nonzero(w))))
+            ws_size = max(min(p, _P0), min(p, 2 * int(np.count_nonzero(w))))
             ws = _select_ws(w, score, ws_size, p)
         else:
             ws = np.arange(p)
         m = ws.size
-        eps_in = 0.1 * kkt if working_set else 0.0
+        eps_in = _EPS * kkt if working_set else 0.0
         if m <= GRAM_LIMIT:
             if working_set or G_full is None:
                 Q = gram_cache(ws)
                 if fit_intercept:
-                    Q -= np.outer(xbar[ws], xbar[ws])
+                    Q = Q - np.outer(xbar[ws], xbar[ws])
                 if not working_set:
                     G_full = Q
             else:
@@ -556,7 +587,8 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
             gws = grad[ws].copy()
             c = Q @ beta - gws
             tau_ws = min(tau, m)
-            bptr, bidx = _partition_blocks(partition, tau_ws, m, np.diag(Q).copy())
+            bptr, bidx = ((_EMPTY_I, _EMPTY_I) if partition == "variable" else
+                          _partition_blocks(partition, tau_ws, m, np.diag(Q).copy()))
             if working_set:
                 max_upd = 1000 * max(1, -(-m // tau_ws))
                 trace = _EMPTY_D
@@ -576,7 +608,11 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
             delta = beta - w[ws]
             w[ws] = beta
             if np.any(delta):
-                r -= np.asarray(_matvec_cols(X, ws, delta)).ravel()
+                if issparse:
+                    _cd.csc_cols_axpy(gram_cache.data, gram_cache.indices, gram_cache.indptr,
+                                      ws, delta, r)
+                else:
+                    r -= X[:, ws] @ delta
                 if fit_intercept:
                     r -= float(h @ r)
         else:
@@ -595,20 +631,25 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
                    stopped)
 
 
-def _ls_gap(r, yc, h, grad, w, penalty, primal):
-    """Duality gap of 1/2 sum h r^2 + l1|w| + l2/2 |w|^2 at the residual r (centred)."""
-    theta = h * r
+def _ls_gap(r, yc, h, grad, w, penalty, primal, theta=None):
+    """Duality gap of 1/2 sum h r^2 + l1|w| + l2/2 |w|^2 at the residual r (centred).
+
+    The dual point is theta = h r (rescaled into the dual feasible set for the Lasso);
+    sum_{h_i > 0} theta_i^2 / h_i = theta . r, so no division is needed.
+    """
+    if theta is None:
+        theta = h * r
     xt = -grad  # X^T theta
     l1, l2 = penalty.l1, penalty.l2
-    pos = h > 0
+    tr = float(theta @ r)
+    yt = float(yc @ theta)
     if l2 > 0:
         conj = float(np.sum(np.maximum(np.abs(xt) - l1, 0.0) ** 2)) / (2 * l2)
-        dual = float(yc @ theta) - 0.5 * float(np.sum(theta[pos] ** 2 / h[pos])) - conj
+        dual = yt - 0.5 * tr - conj
     else:
         m = float(np.abs(xt).max()) if xt.size else 0.0
         s = 1.0 if m <= l1 else l1 / m
-        th = s * theta
-        dual = float(yc @ th) - 0.5 * float(np.sum(th[pos] ** 2 / h[pos]))
+        dual = s * yt - 0.5 * s * s * tr
     return max(primal - dual, 0.0)
 
 
