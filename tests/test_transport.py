@@ -406,3 +406,35 @@ def test_converged_flag_is_honest_with_absorptions(size):
             sns = sinkhorn_newton_sparse(a, b, M, 1e-3, tol=1e-8, callback=cb)
         assert not res.converged or res.marginal_error <= 1e-7
         assert sns.converged and sns.marginal_error <= 1e-7
+
+
+def test_sns_reg_continuation(monkeypatch):
+    # L1 grid cost at small reg: Sinkhorn is still far from the optimum after
+    # 50 sweeps, so SNS solves at 3 * reg first (eps-scaling) and then at reg;
+    # the answer is that of the solve without continuation
+    import numalg.transport._solvers as solvers
+    from numalg.transport._problems import digits_pair
+
+    a, b, M = digits_pair(0, 1, metric="cityblock", size=12)
+    regs = []
+    level = solvers._sns_level
+
+    def spy(*args, **kwargs):
+        out = level(*args, **kwargs)
+        regs.append((args[3], out[4]))
+        return out
+
+    monkeypatch.setattr(solvers, "_sns_level", spy)
+    res = sinkhorn_newton_sparse(a, b, M, 1e-3, tol=1e-9)
+    assert regs[0] == (1e-3, True) and regs[-1] == (1e-3, False)
+    assert any(r == pytest.approx(3e-3) for r, _ in regs)
+    assert res.converged and res.marginal_error <= 1e-8
+    assert res.n_iter == res.n_sinkhorn_iter + res.n_newton_iter == len(res.history["marginal_error"])
+    regs.clear()
+    ref = sinkhorn_newton_sparse(a, b, M, 1e-3, tol=1e-9, sinkhorn_iter=200)
+    assert all(r == 1e-3 for r, _ in regs)  # an explicit sinkhorn_iter: no continuation
+    np.testing.assert_allclose(res.plan, ref.plan, atol=1e-8)
+    assert res.cost == pytest.approx(ref.cost, rel=1e-6)
+    # a callback that stops inside the coarse level stops the whole solve
+    res = sinkhorn_newton_sparse(a, b, M, 1e-3, tol=1e-9, callback=lambda info: info["iteration"] >= 60)
+    assert len(res.history["marginal_error"]) == 60 and not res.converged

@@ -42,6 +42,15 @@ _DENSE_NEWTON_SIZE = 128 * 128
 # 1 / _STALL_RATIO over _STALL_STEPS steps: the drop threshold then shrinks
 _STALL_RATIO = 0.5
 _STALL_STEPS = 10
+# reg-continuation (eps-scaling): when stage 1's marginal error is still above
+# _BAIL_ERR of the mass after _BAIL_SWEEPS sweeps, SNS first solves the problem
+# at _CONT_FACTOR * reg to _CONT_TOL of the mass (recursively, at most
+# _MAX_LEVELS times), then at reg from those potentials
+_BAIL_SWEEPS = 50
+_BAIL_ERR = 0.1
+_CONT_FACTOR = 3.0
+_CONT_TOL = 1e-3
+_MAX_LEVELS = 3
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
@@ -509,7 +518,13 @@ def sinkhorn_newton_sparse(a, b, M, reg, *, tol=1e-9, max_iter=1_000, sinkhorn_i
         Sweeps of stage 1.  ``"auto"`` switches to Newton when Sinkhorn's
         measured linear rate predicts that finishing with Sinkhorn would cost
         more than the Newton stage, and stays with Sinkhorn when it converges
-        fast.
+        fast.  With ``"auto"``, when the marginal error is still above 10% of
+        the mass after 50 sweeps (Newton would then start far from the
+        optimum and take many damped steps), SNS first solves the problem at
+        ``3 * reg`` to a marginal error of ``1e-3`` of the mass, from the
+        current potentials (recursively, at most 3 levels), and then at
+        ``reg`` from that solution (reg-continuation, or eps-scaling).  An
+        integer runs exactly that many sweeps, without continuation.
     density : "auto" or float, default="auto"
         Fraction of each row of P kept in the sparsified Hessian.  ``"auto"``
         keeps the whole of P (the exact Hessian) when ``n * m <= 128 ** 2``,
@@ -598,8 +613,25 @@ def sinkhorn_newton_sparse(a, b, M, reg, *, tol=1e-9, max_iter=1_000, sinkhorn_i
     buf, csum = np.empty(ms), np.empty(ms)
     rec = _Recorder(verbose, callback, "sns")
     max_sink = 100 * max_iter
-    mass = float(S.a.sum())
+    counts = [0, 0]
+    err, stop = _sns_continued(S, f, g, reg, tol, max_iter, max_sink, n1, eps, kmax, rec, loga,
+                               logb, buf, csum, callback, counts, _MAX_LEVELS if n1 is None else 0)
+    n_sink, n_newton = counts
+    if err > tol and not stop:
+        warnings.warn(
+            f"sinkhorn_newton_sparse did not converge (marginal error {err:.3g} > tol={tol:g} after "
+            f"{n_sink} Sinkhorn sweeps and {n_newton} Newton steps); increase max_iter",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
+    return S.result(f, g, reg, tol, n_sink=n_sink, n_newton=n_newton, hist=rec.hist,
+                    times=rec.times, newton_flags=rec.newton, kernel_err=err)
 
+
+def _sns_level(S, f, g, reg, tol, max_iter, max_sink, n1, eps, kmax, rec, loga, logb, buf, csum,
+               callback, bail=False):
+    """Stage 1 (Sinkhorn) and stage 2 (Newton) at one reg, from (f, g) in place."""
+    mass = float(S.a.sum())
     # ---- stage 1: Sinkhorn
     h = np.empty(1)
     _, err = _k.log_sinkhorn(S.M, S.a, loga, logb, f, g, reg, 1, 0.0, h, buf, csum)
@@ -627,6 +659,9 @@ def sinkhorn_newton_sparse(a, b, M, reg, *, tol=1e-9, max_iter=1_000, sinkhorn_i
             if conv or k == 0:
                 break
             t_sweep = dt / k if t_sweep is None else 0.8 * t_sweep + 0.2 * dt / k
+            if bail and n_sink >= _BAIL_SWEEPS and err > _BAIL_ERR * mass:
+                sc.potentials()
+                return err, n_sink, 0, stop, True
             if n1 is None and len(errs) > 20 and err < 0.1 * mass:
                 # the rate over the last half of the sweeps (early rates are pessimistic)
                 w = min(len(errs) // 2, 100)
@@ -672,12 +707,33 @@ def sinkhorn_newton_sparse(a, b, M, reg, *, tol=1e-9, max_iter=1_000, sinkhorn_i
             if err > tol:
                 err = nt.evaluate(f, g)
         del nt
-    if err > tol and not stop:
-        warnings.warn(
-            f"sinkhorn_newton_sparse did not converge (marginal error {err:.3g} > tol={tol:g} after "
-            f"{n_sink} Sinkhorn sweeps and {n_newton} Newton steps); increase max_iter",
-            ConvergenceWarning,
-            stacklevel=2,
-        )
-    return S.result(f, g, reg, tol, n_sink=n_sink, n_newton=n_newton, hist=rec.hist,
-                    times=rec.times, newton_flags=rec.newton, kernel_err=err)
+    return err, n_sink, n_newton, stop, False
+
+
+def _sns_continued(S, f, g, reg, tol, max_iter, max_sink, n1, eps, kmax, rec, loga, logb, buf,
+                   csum, callback, counts, levels):
+    """SNS at reg from (f, g), with reg-continuation when Sinkhorn is slow.
+
+    When the marginal error is still above ``_BAIL_ERR`` of the mass after
+    ``_BAIL_SWEEPS`` sweeps (the potentials are far from the optimum, where
+    Newton takes many damped steps), the problem is first solved at
+    ``_CONT_FACTOR * reg`` to ``_CONT_TOL`` of the mass from the current
+    potentials (recursively, at most ``levels`` times), and then at reg from
+    that solution (eps-scaling).
+    """
+    bail = levels > 0
+    err, ds, dn, stop, bailed = _sns_level(S, f, g, reg, tol, max_iter, max_sink, n1, eps, kmax,
+                                           rec, loga, logb, buf, csum, callback, bail)
+    counts[0] += ds
+    counts[1] += dn
+    if bailed and not stop:
+        mass = float(S.a.sum())
+        _, stop = _sns_continued(S, f, g, _CONT_FACTOR * reg, max(tol, _CONT_TOL * mass),
+                                 max_iter, max_sink, n1, eps, kmax, rec, loga, logb, buf, csum,
+                                 callback, counts, levels - 1)
+        if not stop:
+            err, ds, dn, stop, _ = _sns_level(S, f, g, reg, tol, max_iter, max_sink, n1, eps,
+                                              kmax, rec, loga, logb, buf, csum, callback, False)
+            counts[0] += ds
+            counts[1] += dn
+    return err, stop
