@@ -8,7 +8,6 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
-from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils import compute_sample_weight
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
@@ -125,24 +124,6 @@ class _LinearRegressorBCD(RegressorMixin, BaseEstimator):
         X = validate_data(self, X, accept_sparse=["csr", "csc", "coo"], dtype=np.float64, reset=False)
         return np.asarray(X @ self.coef_).ravel() + self.intercept_
 
-    def score(self, X, y, sample_weight=None):
-        """Coefficient of determination R^2 of the prediction.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Test samples.
-        y : array-like of shape (n_samples,)
-            True values.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
-
-        Returns
-        -------
-        score : float
-            R^2 of ``self.predict(X)`` against ``y``.
-        """
-        return float(r2_score(y, self.predict(X), sample_weight=sample_weight))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -567,24 +548,6 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         idx = (S > 0).astype(int) if S.ndim == 1 else S.argmax(axis=1)
         return self.classes_[idx]
 
-    def score(self, X, y, sample_weight=None):
-        """Mean accuracy on the given test data and labels.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Test samples.
-        y : array-like of shape (n_samples,)
-            True labels.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
-
-        Returns
-        -------
-        score : float
-            Accuracy of ``self.predict(X)`` against ``y``.
-        """
-        return float(accuracy_score(y, self.predict(X), sample_weight=sample_weight))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -799,24 +762,6 @@ class LabelPropagation(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
-    def score(self, X, y, sample_weight=None):
-        """Mean accuracy on the given test data and labels.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Test samples.
-        y : array-like of shape (n_samples,)
-            True labels.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
-
-        Returns
-        -------
-        score : float
-            Accuracy of ``self.predict(X)`` against ``y``.
-        """
-        return float(accuracy_score(y, self.predict(X), sample_weight=sample_weight))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -840,32 +785,3 @@ def _check_precomputed(X, n_train):
     if X.shape[1] != n_train:
         raise ValueError(f"X must have {n_train} columns (affinities to the training samples), got {X.shape[1]}")
     return X
-
-
-def _plain_request_methods(cls):
-    """Give scikit-learn's generated ``set_*_request`` methods a plain docstring.
-
-    The generated docstrings cross-reference scikit-learn's own documentation
-    labels, which do not exist in this documentation; the behaviour is kept by
-    delegating to the generated method.
-    """
-    for name in [n for n in vars(cls) if n.startswith("set_") and n.endswith("_request")]:
-        generated = vars(cls)[name]
-        method = name[len("set_"):-len("_request")]
-
-        def request(self, _generated=generated, **kwargs):
-            return _generated.__get__(self, type(self))(**kwargs)
-
-        request.__name__ = request.__qualname__ = name
-        request.__doc__ = (
-            f"Request metadata passed to ``{method}`` (scikit-learn metadata routing).\n\n"
-            "Parameters\n----------\n**kwargs : dict\n"
-            "    Metadata names mapped to True, False, None or an alias.\n\n"
-            "Returns\n-------\nself : object\n    The estimator.\n"
-        )
-        setattr(cls, name, request)
-    return cls
-
-
-for _cls in (Lasso, ElasticNet, LogisticRegression, LabelPropagation):
-    _plain_request_methods(_cls)
