@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.metadata_routing import UNUSED
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._validation import check_int
@@ -104,6 +105,9 @@ class MatrixCompletion(TransformerMixin, BaseEstimator):
     >>> est.predict([0, 1], [5, 6]).round(6).tolist() == M[[0, 1], [5, 6]].round(6).tolist()
     True
     """
+
+    # predict(rows, cols) is an entry lookup: its arguments are not routed metadata.
+    __metadata_request__predict = {"rows": UNUSED, "cols": UNUSED}
 
     def __init__(
         self,
@@ -243,9 +247,3 @@ class MatrixCompletion(TransformerMixin, BaseEstimator):
     def _numalg_test_instances(cls):
         return [cls(rank=3, max_iter=30, random_state=0), cls(rank=2, reg=0.1, max_iter=30)]
 
-
-# predict(rows, cols) is an entry lookup, not a method that takes routed
-# metadata: drop the set_predict_request that scikit-learn generates for its
-# extra ``cols`` parameter.
-if "set_predict_request" in MatrixCompletion.__dict__:
-    del MatrixCompletion.set_predict_request
