@@ -475,7 +475,7 @@ def test_tsallis_loss_estimates_are_unbiased(estimator):
     # E[estimate increment] = the losses (up to the common baseline shift of rv)
     rng = np.random.default_rng(0)
     losses = rng.uniform(5, 50, size=6)
-    bandit = BanditSOR(omegas=np.linspace(1, 1.9, 6), estimator=estimator, random_state=0)
+    bandit = BanditSOR(omegas=np.linspace(1, 1.9, 6), strategy="tsallis", estimator=estimator, random_state=0)
     for t in range(40):  # some history, so that q is uneven and the baseline is set
         bandit.update(t % 3, 20 + 10 * (t % 3))
     state = bandit._state

@@ -60,8 +60,9 @@ def synthetic(T, seeds, variance, seq_seed=0):
     best = int(np.argmin(cum_fixed[-1]))
     best_total = cum_fixed[-1, best]
     learners = {
-        "Tsallis-INF": lambda s: BanditSOR(random_state=s),
-        "Tsallis-INF (paper's IW)": lambda s: BanditSOR(estimator="importance_weighted", random_state=s),
+        "Tsallis-INF": lambda s: BanditSOR(strategy="tsallis", random_state=s),
+        "Tsallis-INF (paper's IW)": lambda s: BanditSOR(strategy="tsallis", estimator="importance_weighted",
+                                                      random_state=s),
         "structured": lambda s: BanditSOR(strategy="structured", random_state=s),
         "ChebCB": lambda s: ContextualBanditSOR(context_range=(-0.15, 0.45), random_state=s),
         "binned": lambda s: ContextualBanditSOR(method="binned", context_range=(-0.15, 0.45), random_state=s),
@@ -164,8 +165,9 @@ def heat(nx, steps, seeds, t0=0.0, n_jobs_note=""):
         rows.append(["SSOR-CG omega=1.00", int(tot[0]), float(secs[:, 0].sum()), tot[0] / best_it])
     rows.append([f"SSOR-CG omega={GRID[best]:.2f} (best fixed)", best_it, best_t, 1.0])
     for name, make in (
-        ("Tsallis-INF", lambda s: BanditSOR(solver="ssor_cg", random_state=s)),
-        ("Tsallis-INF (paper's IW)", lambda s: BanditSOR(solver="ssor_cg", estimator="importance_weighted",
+        ("Tsallis-INF", lambda s: BanditSOR(solver="ssor_cg", strategy="tsallis", random_state=s)),
+        ("Tsallis-INF (paper's IW)", lambda s: BanditSOR(solver="ssor_cg", strategy="tsallis",
+                                                         estimator="importance_weighted",
                                                          random_state=s)),
         ("structured", lambda s: BanditSOR(solver="ssor_cg", strategy="structured", random_state=s)),
         ("ChebCB", lambda s: ContextualBanditSOR(solver="ssor_cg", context_range=(0.0, 10.0), random_state=s)),

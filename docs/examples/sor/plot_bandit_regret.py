@@ -35,8 +35,8 @@ print(f"best fixed omega {grid[best]:.2f}: {costs[:, best].sum()} iterations; "
 # %%
 # The learners see each instance once and learn from its iteration count.
 learners = {
-    "Tsallis-INF": BanditSOR(random_state=0),
-    "Tsallis-INF (paper's IW)": BanditSOR(estimator="importance_weighted", random_state=0),
+    "Tsallis-INF": BanditSOR(strategy="tsallis", random_state=0),
+    "Tsallis-INF (paper's IW)": BanditSOR(strategy="tsallis", estimator="importance_weighted", random_state=0),
     "structured": BanditSOR(strategy="structured", random_state=0),
     "ChebCB (context c_t)": ContextualBanditSOR(context_range=(-0.15, 0.45), random_state=0),
 }
