@@ -219,8 +219,8 @@ class BanditSOR(_BanditBase):
     strategy : {"tsallis", "structured"}, default="structured"
         ``"tsallis"``: the paper's Tsallis-INF alone; ``"structured"``: the
         smoothed lower-confidence-bound model mixed with Tsallis-INF (the
-        default: within 1.00-1.08x the best fixed omega on every sequence
-        measured, where Tsallis-INF alone needs thousands of instances).
+        default: 0.94-1.10x the best fixed omega on every sequence measured,
+        where Tsallis-INF alone needs thousands of instances to get near).
     estimator : {"reduced_variance", "importance_weighted"}, default="reduced_variance"
         Tsallis-INF's loss estimate: with a moving-average baseline (used for
         the arms with ``p_i >= eta_t^2``, as Zimmert & Seldin) or the
