@@ -206,7 +206,10 @@ class BanditSOR(_BanditBase):
     accumulate), mixed with the Tsallis-INF distribution with weight
     ``0.3 t^(-2/3)``.  Each cost enters the model relative to a slow moving
     average of recent costs, so that an arm tried while the systems were easy
-    (a drifting sequence) does not look better than it is.  Tsallis-INF is
+    (a drifting sequence) does not look better than it is, and the model's
+    counts and sums are discounted by 0.999 per instance (as in discounted
+    UCB, a memory of about 1000 instances), so that after a change of regime
+    old data cannot keep it on an arm that has become bad.  Tsallis-INF is
     updated with the actual sampling probabilities, so its estimates stay
     unbiased.
 
@@ -276,12 +279,14 @@ class BanditSOR(_BanditBase):
     """
 
     # structured strategy: LCB width factor, Tsallis mixing weight gamma t^-gpow,
-    # smallest kernel bandwidth (grid steps), moving-average rate of the cost level
+    # smallest kernel bandwidth (grid steps), moving-average rate of the cost level,
+    # discount of the model's statistics (a memory of ~1000 instances)
     _beta = 0.3
     _gamma = 0.3
     _gpow = 2.0 / 3.0
     _hmin = 0.6
     _ema = 0.02
+    _discount = 0.999
 
     def __init__(
         self,
@@ -326,8 +331,8 @@ class BanditSOR(_BanditBase):
     def _smoothed(self):
         """Kernel-smoothed mean cost, effective counts, pooled std (normalised)."""
         K = self.omegas_.size
-        t = self._state.t
-        scale = max(self._sums.sum() / max(t, 1), 1e-12)
+        t = self._counts.sum()  # the instances seen, discounted
+        scale = max(self._sums.sum() / max(t, 1e-12), 1e-12)
         h = round(max(self._hmin, 3.0 / np.sqrt(1.0 + t / 40.0)), 2)  # bandwidth in grid steps
         W = self._kernels.get(h)
         if W is None:
@@ -336,9 +341,10 @@ class BanditSOR(_BanditBase):
         n_eff = W @ self._counts
         mean = (W @ self._sums) / np.maximum(n_eff, 1e-12) / scale
         pulled = self._counts > 0
-        if pulled.sum() >= 1 and t > 1:
-            var_arm = np.where(pulled, self._sumsq / np.maximum(self._counts, 1) - (self._sums / np.maximum(self._counts, 1)) ** 2, 0.0)
-            sigma = np.sqrt(max(np.sum(var_arm * self._counts) / max(t, 1), 0.0)) / scale
+        if pulled.sum() >= 1 and self._state.t > 1:
+            n = np.maximum(self._counts, 1e-12)
+            var_arm = np.where(pulled, self._sumsq / n - (self._sums / n) ** 2, 0.0)
+            sigma = np.sqrt(max(np.sum(var_arm * self._counts) / max(t, 1e-12), 0.0)) / scale
         else:
             sigma = 1.0
         return mean, n_eff, max(sigma, 0.05)
@@ -414,6 +420,9 @@ class BanditSOR(_BanditBase):
         level = self._level if self._level > 0 else max(loss, 1.0)
         rel = loss / level
         self._level = (1 - self._ema) * level + self._ema * max(loss, 1e-3)
+        if self._discount < 1.0:
+            for stat in (self._counts, self._sums, self._sumsq):
+                stat *= self._discount
         self._counts[arm] += 1
         self._sums[arm] += rel
         self._sumsq[arm] += rel * rel
