@@ -306,15 +306,18 @@ def test_bandit_is_reproducible_and_resets():
             np.testing.assert_array_equal(cb[0].history_["omega"], cb[1].history_["omega"])
 
 
-@pytest.mark.parametrize("strategy", ["tsallis", "structured"])
-def test_bandit_concentrates_on_best_arm_of_a_stationary_sequence(strategy):
+@pytest.mark.parametrize(
+    "strategy, estimator",
+    [("tsallis", "reduced_variance"), ("tsallis", "importance_weighted"), ("structured", "reduced_variance")],
+)
+def test_bandit_concentrates_on_best_arm_of_a_stationary_sequence(strategy, estimator):
     # the same system every time: arm costs are deterministic
     A = laplacian_2d(8)
     b = truncated_normal(64, 0)
     omegas = np.array([1.0, 1.3, 1.5, 1.65, 1.9])
     costs = [sor(A, b, w).n_iter for w in omegas]
     best = int(np.argmin(costs))
-    bandit = BanditSOR(omegas=omegas, strategy=strategy, random_state=0)
+    bandit = BanditSOR(omegas=omegas, strategy=strategy, estimator=estimator, random_state=0)
     for _ in range(300):
         bandit.solve(A, b)
     assert bandit.best_omega_ == omegas[best]
@@ -378,6 +381,8 @@ def test_learner_bad_params():
         BanditSOR(solver="gmres").solve(A, b)
     with pytest.raises(ValueError, match="strategy must be one of"):
         BanditSOR(strategy="greedy").solve(A, b)
+    with pytest.raises(ValueError, match="estimator must be one of"):
+        BanditSOR(estimator="doubly_robust").solve(A, b)
     with pytest.raises(ValueError, match="omegas must all lie"):
         BanditSOR(omegas=[1.0, 2.0]).solve(A, b)
     with pytest.raises(ValueError, match="learning_rate"):
@@ -462,3 +467,84 @@ def test_learners_are_not_listed_as_estimators():
 
     names = [name for name, _ in numalg.all_estimators()]
     assert "BanditSOR" not in names and "ContextualBanditSOR" not in names
+
+
+@pytest.mark.parametrize("estimator", ["reduced_variance", "importance_weighted"])
+def test_tsallis_loss_estimates_are_unbiased(estimator):
+    # one update from a fixed state, averaged exactly over the draw of the arm:
+    # E[estimate increment] = the losses (up to the common baseline shift of rv)
+    rng = np.random.default_rng(0)
+    losses = rng.uniform(5, 50, size=6)
+    bandit = BanditSOR(omegas=np.linspace(1, 1.9, 6), strategy="tsallis", estimator=estimator, random_state=0)
+    for t in range(40):  # some history, so that q is uneven and the baseline is set
+        bandit.update(t % 3, 20 + 10 * (t % 3))
+    state = bandit._state
+    p = bandit.probabilities_.copy()
+    cum0 = state.cum.copy()
+    expected = np.zeros(6)
+    for arm in range(6):
+        st_copy = pickle.loads(pickle.dumps(state))
+        st_copy.update(arm, losses[arm], p[arm])
+        expected += p[arm] * (st_copy.cum - cum0)
+    np.testing.assert_allclose(expected, losses, rtol=1e-12)
+    if estimator == "reduced_variance":
+        use = state.q >= state.eta**2
+        assert use.any() and not use.all()
+
+
+def test_bandit_update_with_the_learners_own_draws_matches_solve():
+    seq = _stream(12, 2)
+    a = BanditSOR(random_state=5)
+    for A, b, _c in seq:
+        a.solve(A, b)
+    b_ = BanditSOR(random_state=5)
+    grid = np.linspace(1, 1.95, 20)
+    for (A, b, _c), omega in zip(seq, a.history_["omega"]):
+        b_.update(int(np.flatnonzero(grid == omega)[0]), sor(A, b, omega).n_iter)
+    np.testing.assert_allclose(a.weights_, b_.weights_)
+    np.testing.assert_allclose(a.probabilities_, b_.probabilities_)
+
+
+@pytest.mark.parametrize("sweep", ["forward", "backward", "symmetric"])
+def test_sor_callback_sees_every_iterate_and_can_stop(rng, sweep):
+    A = laplacian_2d(7)
+    b = rng.standard_normal(A.shape[0])
+    ref = sor(A, b, 1.4, sweep=sweep)
+    seen = []
+    res = sor(A, b, 1.4, sweep=sweep, callback=lambda info: seen.append(
+        (info["iteration"], info["residual"], info["x"].copy())))
+    assert res.n_iter == ref.n_iter and res.converged
+    np.testing.assert_array_equal(res.x, ref.x)
+    assert [k for k, _, _ in seen] == list(range(1, ref.n_iter))
+    np.testing.assert_allclose([r for _, r, _ in seen], ref.history["residual"][1:ref.n_iter], rtol=1e-12)
+    k, r, x = seen[3]
+    np.testing.assert_allclose(np.linalg.norm(b - A @ x) / np.linalg.norm(b), r, rtol=1e-8)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)  # a requested stop does not warn
+        stopped = sor(A, b, 1.4, sweep=sweep, callback=lambda info: info["iteration"] >= 4)
+    with pytest.warns(ConvergenceWarning):
+        capped = sor(A, b, 1.4, sweep=sweep, max_iter=4)
+    assert stopped.n_iter == 4 and not stopped.converged
+    np.testing.assert_array_equal(stopped.x, capped.x)
+
+
+def test_ssor_cg_callback_sees_every_iterate_and_can_stop(rng):
+    A = laplacian_2d(9)
+    b = rng.standard_normal(A.shape[0])
+    ref = ssor_cg(A, b, 1.5)
+    seen = []
+    res = ssor_cg(A, b, 1.5, callback=lambda info: seen.append((info["iteration"], info["residual"])))
+    np.testing.assert_array_equal(res.x, ref.x)
+    assert [k for k, _ in seen] == list(range(1, ref.n_iter))
+    np.testing.assert_allclose([r for _, r in seen], ref.history["residual"][1:ref.n_iter], rtol=1e-12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        stopped = ssor_cg(A, b, 1.5, callback=lambda info: info["iteration"] == 3)
+    assert stopped.n_iter == 3 and not stopped.converged
+    with pytest.warns(ConvergenceWarning):
+        capped = ssor_cg(A, b, 1.5, max_iter=3)
+    np.testing.assert_array_equal(stopped.x, capped.x)
+    with pytest.raises(TypeError, match="callback must be callable"):
+        ssor_cg(A, b, 1.5, callback=3)
+    with pytest.raises(TypeError, match="callback must be callable"):
+        sor(A, b, 1.5, callback="print")

@@ -118,7 +118,25 @@ def _check_rhs(b, x0, n):
     return b, x
 
 
-def _finish(x, n_iter, res_abs, bnorm, hist_abs, tol, omega, name, verbose, t0):
+class _Callback:
+    """Adapts a user callback to the kernels' ``(k, ||r_k||, x_k)`` calls."""
+
+    def __init__(self, callback, bnorm):
+        self.callback, self.bnorm, self.stopped = callback, bnorm, False
+
+    def __call__(self, k, res_abs, x):
+        stop = bool(self.callback({"iteration": int(k), "residual": float(res_abs / self.bnorm), "x": x}))
+        self.stopped = self.stopped or stop
+        return stop
+
+
+def _check_callback(callback):
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable or None, got {type(callback).__name__}")
+    return callback
+
+
+def _finish(x, n_iter, res_abs, bnorm, hist_abs, tol, omega, name, verbose, t0, stopped=False):
     residual = float(res_abs / bnorm)
     converged = bool(residual <= tol)
     if verbose:
@@ -126,7 +144,7 @@ def _finish(x, n_iter, res_abs, bnorm, hist_abs, tol, omega, name, verbose, t0):
             f"[{name}] omega={omega:.4g} iterations={n_iter} residual={residual:.3e} "
             f"time={time.perf_counter() - t0:.3g}s"
         )
-    if not converged:
+    if not converged and not stopped:
         warnings.warn(
             f"{name} did not reach tol={tol:g} in {n_iter} iterations (relative residual "
             f"{residual:.3e}); returning the last iterate",
@@ -143,7 +161,7 @@ def _finish(x, n_iter, res_abs, bnorm, hist_abs, tol, omega, name, verbose, t0):
     )
 
 
-def _sor_system(system, b, x, omega, tol, max_iter, sweep, verbose=False, t0=None):
+def _sor_system(system, b, x, omega, tol, max_iter, sweep, verbose=False, t0=None, callback=None):
     t0 = time.perf_counter() if t0 is None else t0
     bnorm = float(np.linalg.norm(b))
     if bnorm == 0.0:
@@ -152,14 +170,15 @@ def _sor_system(system, b, x, omega, tol, max_iter, sweep, verbose=False, t0=Non
             history={"residual": np.zeros(1)},
         )
     hist = np.empty(max_iter + 1)
+    cb = None if callback is None else _Callback(callback, bnorm)
     n_iter, res = _sweeps.sor_solve(
         system.indptr, system.indices, system.data, system.dpos, system.diag, b, x, omega,
-        _DIRECTIONS[sweep], tol * bnorm, max_iter, hist,
+        _DIRECTIONS[sweep], tol * bnorm, max_iter, hist, cb,
     )
-    return _finish(x, n_iter, res, bnorm, hist, tol, omega, "sor", verbose, t0)
+    return _finish(x, n_iter, res, bnorm, hist, tol, omega, "sor", verbose, t0, cb is not None and cb.stopped)
 
 
-def sor(A, b, omega, *, x0=None, tol=1e-8, max_iter=10_000, sweep="forward", verbose=False):
+def sor(A, b, omega, *, x0=None, tol=1e-8, max_iter=10_000, sweep="forward", verbose=False, callback=None):
     """Solve ``A x = b`` by successive over-relaxation (SOR).
 
     Each iteration is one sweep over the rows of ``A`` (CSR, in a compiled
@@ -194,6 +213,13 @@ def sor(A, b, omega, *, x0=None, tol=1e-8, max_iter=10_000, sweep="forward", ver
         Order of the row updates.
     verbose : bool, default=False
         Print one summary line.
+    callback : callable, default=None
+        Called after every iteration ``k >= 1`` that has not met ``tol`` as
+        ``callback(info)`` with ``info = {"iteration": k, "residual":
+        ||b - A x_k|| / ||b||, "x": x_k}`` (``x_k`` is a view of a work
+        array: copy it to keep it); a true return value stops the solve
+        (no ConvergenceWarning then).  The compiled loop takes the GIL
+        only when a callback is given.
 
     Returns
     -------
@@ -231,11 +257,12 @@ def sor(A, b, omega, *, x0=None, tol=1e-8, max_iter=10_000, sweep="forward", ver
     tol = check_scalar(tol, "tol", min_val=0.0, include_boundaries="neither")
     max_iter = check_int(max_iter, "max_iter", min_val=0)
     check_option(sweep, "sweep", tuple(_DIRECTIONS))
+    callback = _check_callback(callback)
     b, x = _check_rhs(b, x0, system.n)
-    return _sor_system(system, b, x, omega, tol, max_iter, sweep, verbose, t0)
+    return _sor_system(system, b, x, omega, tol, max_iter, sweep, verbose, t0, callback)
 
 
-def _ssor_cg_system(system, b, x, omega, tol, max_iter, verbose=False, t0=None):
+def _ssor_cg_system(system, b, x, omega, tol, max_iter, verbose=False, t0=None, callback=None):
     t0 = time.perf_counter() if t0 is None else t0
     bnorm = float(np.linalg.norm(b))
     if bnorm == 0.0:
@@ -244,9 +271,10 @@ def _ssor_cg_system(system, b, x, omega, tol, max_iter, verbose=False, t0=None):
             history={"residual": np.zeros(1)},
         )
     hist = np.empty(max_iter + 1)
+    cb = None if callback is None else _Callback(callback, bnorm)
     n_iter, _, status = _sweeps.ssor_pcg(
         system.indptr, system.indices, system.data, system.dpos, system.diag,
-        b, x, omega, tol * bnorm, max_iter, hist,
+        b, x, omega, tol * bnorm, max_iter, hist, cb,
     )
     if status == 2:
         raise ValueError(
@@ -268,7 +296,7 @@ def _finish_cg(x, n_iter, res_abs, bnorm, hist_abs, tol, omega, status, verbose,
             f"[ssor_cg] omega={omega:.4g} iterations={n_iter} residual={residual:.3e} "
             f"time={time.perf_counter() - t0:.3g}s"
         )
-    if not converged:
+    if not converged and status != 3:
         warnings.warn(
             f"ssor_cg did not reach tol={tol:g} in {n_iter} iterations (relative residual "
             f"{residual:.3e}); returning the last iterate",
@@ -281,7 +309,7 @@ def _finish_cg(x, n_iter, res_abs, bnorm, hist_abs, tol, omega, status, verbose,
     )
 
 
-def ssor_cg(A, b, omega, *, x0=None, tol=1e-8, max_iter=None, verbose=False):
+def ssor_cg(A, b, omega, *, x0=None, tol=1e-8, max_iter=None, verbose=False, callback=None):
     """Conjugate gradients preconditioned by SSOR(omega).
 
     The preconditioner is ``M = (D + omega L) D^{-1} (D + omega L)^T /
@@ -309,6 +337,14 @@ def ssor_cg(A, b, omega, *, x0=None, tol=1e-8, max_iter=None, verbose=False):
         Maximum number of CG iterations; ``10 n`` when None.
     verbose : bool, default=False
         Print one summary line.
+    callback : callable, default=None
+        Called after every iteration ``k >= 1`` that has not met ``tol``
+        (``r_k`` the recursively updated residual) as
+        ``callback(info)`` with ``info = {"iteration": k, "residual":
+        ||r_k|| / ||b||, "x": x_k}`` (``x_k`` is a view of a work
+        array: copy it to keep it); a true return value stops the solve
+        (no ConvergenceWarning then).  The compiled loop takes the GIL
+        only when a callback is given.
 
     Returns
     -------
@@ -336,9 +372,10 @@ def ssor_cg(A, b, omega, *, x0=None, tol=1e-8, max_iter=None, verbose=False):
     omega = _check_omega(omega)
     tol = check_scalar(tol, "tol", min_val=0.0, include_boundaries="neither")
     max_iter = 10 * system.n if max_iter is None else check_int(max_iter, "max_iter", min_val=0)
+    callback = _check_callback(callback)
     b, x = _check_rhs(b, x0, system.n)
     system.check_spd()
-    return _ssor_cg_system(system, b, x, omega, tol, max_iter, verbose, t0)
+    return _ssor_cg_system(system, b, x, omega, tol, max_iter, verbose, t0, callback)
 
 
 def jacobi_spectral_radius(A):

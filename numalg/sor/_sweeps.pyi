@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -11,6 +13,7 @@ def sor_sweeps(
 def sor_solve(
     indptr: _I, indices: _I, data: _F, dpos: _I, diag: _F, b: _F, x: _F, omega: float,
     direction: int, tol_abs: float, max_iter: int, history: _F,
+    callback: Callable[[int, float, _F], bool] | None = ...,
 ) -> tuple[int, float]: ...
 def ssor_apply(
     indptr: _I, indices: _I, data: _F, dpos: _I, diag: _F, r: _F, z: _F, omega: float,
@@ -18,6 +21,7 @@ def ssor_apply(
 def ssor_pcg(
     indptr: _I, indices: _I, data: _F, dpos: _I, diag: _F, b: _F, x: _F, omega: float,
     tol_abs: float, max_iter: int, history: _F,
+    callback: Callable[[int, float, _F], bool] | None = ...,
 ) -> tuple[int, float, int]: ...
 def residual_norm(indptr: _I, indices: _I, data: _F, b: _F, x: _F) -> float: ...
 def diagonal_positions(indptr: _I, indices: _I, data: _F, dpos: _I, diag: _F) -> int: ...

@@ -15,6 +15,8 @@
 # kept in `prev` so that the iterate whose residual met the tolerance is the one
 # returned.
 from cython cimport floating
+
+import numpy as np
 from libc.math cimport sqrt, fabs
 
 ctypedef fused index_t:
@@ -193,12 +195,17 @@ cdef inline void _split_parts(const index_t[::1] indptr, const index_t[::1] indi
 
 def sor_solve(const index_t[::1] indptr, const index_t[::1] indices, const double[::1] data,
               const index_t[::1] dpos, const double[::1] diag, const double[::1] b, double[::1] x, double omega,
-              int direction, double tol_abs, Py_ssize_t max_iter, double[::1] history):
+              int direction, double tol_abs, Py_ssize_t max_iter, double[::1] history,
+              object callback=None):
     """SOR iterations in place until ||b - A x|| <= tol_abs or max_iter sweeps.
 
     direction: 0 forward, 1 backward, 2 symmetric (forward then backward).
     history[k] receives ||b - A x^k|| for k = 0..n_iter (length max_iter + 1).
     On return x holds the last iterate whose residual is known: x^{n_iter}.
+    callback: None, or called (with the GIL) as callback(k, ||r^k||, x^k) for
+    every k >= 1 whose residual is above tol_abs; a true return stops with
+    n_iter = k.  x^k is a view of a work array, valid during the call only.
+    Without a callback the loop never takes the GIL.
     Returns (n_iter, ||b - A x^{n_iter}||).
     """
     cdef Py_ssize_t n = b.shape[0], it = 0, i
@@ -206,7 +213,9 @@ def sor_solve(const index_t[::1] indptr, const index_t[::1] indices, const doubl
     cdef double[::1] prev = x.copy()
     cdef double[::1] lower = x.copy()
     cdef double[::1] upper = x.copy()
-    cdef bint done = False
+    cdef bint done = False, has_cb = callback is not None, stop = False
+    cdef object xview = np.asarray(x) if has_cb else None
+    cdef object pview = np.asarray(prev) if has_cb else None
     with nogil:
         if direction == 2:
             nrm = _residual_norm(indptr, indices, data, b, x, prev)
@@ -219,6 +228,11 @@ def sor_solve(const index_t[::1] indptr, const index_t[::1] indices, const doubl
                 history[it] = nrm
                 if nrm != nrm:
                     break
+                if has_cb and nrm > tol_abs:
+                    with gil:
+                        stop = bool(callback(it, nrm, xview))
+                    if stop:
+                        break
             done = True
         if not done:
             # one explicit pass for x^0: its residual and its lower/upper products
@@ -244,7 +258,10 @@ def sor_solve(const index_t[::1] indptr, const index_t[::1] indices, const doubl
                 else:
                     nrm = sqrt(_backward_fused(indptr, indices, data, dpos, diag, b, x, prev, upper, omega))
                 history[it] = nrm
-                if nrm <= tol_abs or it >= max_iter or nrm != nrm:
+                if has_cb and nrm > tol_abs and nrm == nrm:
+                    with gil:
+                        stop = bool(callback(it, nrm, pview))
+                if nrm <= tol_abs or it >= max_iter or nrm != nrm or stop:
                     # x^{it} is in prev; the sweep just made is discarded
                     for i in range(n):
                         x[i] = prev[i]
@@ -303,13 +320,17 @@ def ssor_apply(const index_t[::1] indptr, const index_t[::1] indices, const doub
 
 def ssor_pcg(const index_t[::1] indptr, const index_t[::1] indices, const double[::1] data,
              const index_t[::1] dpos, const double[::1] diag, const double[::1] b, double[::1] x, double omega,
-             double tol_abs, Py_ssize_t max_iter, double[::1] history):
+             double tol_abs, Py_ssize_t max_iter, double[::1] history, object callback=None):
     """Conjugate gradients preconditioned by SSOR(omega), x updated in place.
 
     Stops when the recursively updated residual has ||r|| <= tol_abs.
     history[k] receives ||r_k|| (length max_iter + 1).
+    callback: None, or called (with the GIL) as callback(k, ||r_k||, x_k) after
+    every iteration that did not converge; a true return stops (status 3).
+    Without a callback the loop never takes the GIL.
     Returns (n_iter, ||r_{n_iter}||, status) with status 0 converged, 1 max_iter,
-    2 breakdown (p^T A p <= 0 or r^T z <= 0: A or M not positive definite).
+    2 breakdown (p^T A p <= 0 or r^T z <= 0: A or M not positive definite),
+    3 stopped by the callback.
     """
     cdef Py_ssize_t n = b.shape[0], it = 0, i, k
     cdef double[::1] r = x.copy()
@@ -319,7 +340,8 @@ def ssor_pcg(const index_t[::1] indptr, const index_t[::1] indices, const double
     cdef double[::1] wd = x.copy()
     cdef double nrm, rz, rz_new, pq, alpha, beta, s
     cdef int status = 1
-    cdef bint run = True
+    cdef bint run = True, has_cb = callback is not None, stop = False
+    cdef object xview = np.asarray(x) if has_cb else None
     cdef const index_t* ip = &indptr[0]
     cdef const index_t* ix = &indices[0]
     cdef const double* av = &data[0]
@@ -371,6 +393,12 @@ def ssor_pcg(const index_t[::1] indptr, const index_t[::1] indices, const double
             if nrm <= tol_abs:
                 status = 0
                 break
+            if has_cb:
+                with gil:
+                    stop = bool(callback(it, nrm, xview))
+                if stop:
+                    status = 3
+                    break
             _ssor_apply(indptr, indices, data, dpos, wd, r, z, omega)
             rz_new = _dot(r, z, n)
             if not rz_new > 0.0:
