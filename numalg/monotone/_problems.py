@@ -538,7 +538,44 @@ class MatrixGame(_Problem):
 
         blocks = [_Block(0, m, [px], cx), _Block(m, m + n, [py], cy)]
         prox = _Prox([(0, m, "simplex", 1.0), (m, m + n, "simplex", 1.0)])
-        return _LinearOracle(blocks, np.zeros(m + n), prox, self.lipschitz, m + n)
+        oracle = _LinearOracle(blocks, np.zeros(m + n), prox, self.lipschitz, m + n)
+        if sp.issparse(self.A):
+            c0 = np.zeros(m + n)
+        else:
+            c0 = np.concatenate([self._r, -self._c])
+        oracle.game = _GameStores(py, px, c0)
+        return oracle
+
+
+class _GameStores:
+    """The arguments of the fused kernels: B's columns (X store) and rows (Y store), F's offset.
+
+    ``F(u) = (B y, -B^T x) + c0`` up to multiples of the all-ones vector in each
+    block (which the simplex projections ignore); ``B`` is the doubly centred
+    matrix for dense games and ``A`` itself for sparse ones.
+    """
+
+    def __init__(self, py, px, c0):
+        self.dense = py.cols is not None
+        empty_d = np.zeros((0, 0))
+        empty_i = np.zeros(1, dtype=np.intc)
+        empty_v = np.zeros(0)
+        stores = []
+        for piece in (py, px):
+            norm = np.sqrt(piece.colsq)
+            if self.dense:
+                stores += [piece.cols, empty_i, empty_i, empty_v, norm]
+            else:
+                stores += [empty_d, piece.indptr, piece.indices, piece.data, norm]
+        self.args = (self.dense, *stores)
+        self.m = px.colsq.shape[0]
+        self.n = py.colsq.shape[0]
+        self.c0 = np.ascontiguousarray(c0, dtype=np.float64)
+
+    def full(self, u, out=None):
+        out = np.empty(self.m + self.n) if out is None else out
+        _kernels.game_full(*self.args, self.c0, u, out)
+        return out
 
 
 # --------------------------------------------------------------------------- bilinear QP
