@@ -20,7 +20,8 @@ __all__ = ["MonotoneResult", "GameResult", "solve", "solve_matrix_game", "METHOD
 METHODS = ("vr_halpern", "halpern", "extragradient", "anchored_extragradient", "vr_extragradient")
 
 _OPTIONS = {
-    "halpern": {"operator": "auto", "restart": True, "step_scale": 1.0, "reflect": True},
+    "halpern": {"operator": "auto", "restart": True, "step_scale": 1.0, "reflect": True,
+                "primal_weight": "auto"},
     "vr_halpern": {
         "variant": "auto",
         "restart": True,
@@ -140,7 +141,8 @@ class _Monitor:
             print(f"iter {n_iter:7d}  epochs {ep:10.2f}  residual {res:.3e}  gap {gap:.3e}  time {t:.2f}s")
         stop = self.converged
         if self.callback is not None:
-            info = {"n_iter": n_iter, "n_epochs": ep, "residual": res, "gap": gap, "u": u, "time": t}
+            info = {"n_iter": n_iter, "n_epochs": ep, "residual": res, "gap": gap, "u": u, "Fu": Fu,
+                    "time": t}
             if self.callback(info):
                 stop = True
         return stop
@@ -311,7 +313,11 @@ def _run_halpern_pdhg(problem, oracle, mon, u0, opts):
     X, Y = oracle.blocks
     sx, sy = slice(X.start, X.stop), slice(Y.start, Y.stop)
     L = oracle.L
-    tau = sigma = 0.99 * opts["step_scale"] / L
+    weight = opts.get("primal_weight", "auto")
+    adaptive = isinstance(weight, str)
+    omega = 1.0 if adaptive else float(weight)
+    eta = 0.99 * opts["step_scale"] / L
+    tau, sigma = eta / omega, eta * omega
     c = oracle.c
     reflect = opts.get("reflect", True)
     D = getattr(oracle, "h_diag", None)
@@ -339,6 +345,14 @@ def _run_halpern_pdhg(problem, oracle, mon, u0, opts):
         if mon.check(Tu, FT, it):
             return
         if restarter(mon.last):
+            if adaptive:
+                # PDLP's primal weight: balance the distances the two blocks moved since the last
+                # restart (smoothed in the log domain), omega ~ ||dy|| / ||dx||
+                dx = np.linalg.norm(Tu[sx] - anchor[sx])
+                dy = np.linalg.norm(Tu[sy] - anchor[sy])
+                if dx > 1e-10 and dy > 1e-10:
+                    omega = float(np.exp(0.5 * np.log(dy / dx) + 0.5 * np.log(omega)))
+                    tau, sigma = eta / omega, eta * omega
             anchor, F_anchor, u, Fu, k = Tu, FT, Tu.copy(), FT.copy(), 0
             continue
         lam = _halpern_lambda(k)
@@ -629,8 +643,8 @@ def solve(
         Print progress lines (iteration, epochs, residual, gap, time).
     callback : callable, default=None
         ``callback(info) -> bool`` called at every certified iterate with a
-        dict (``n_iter``, ``n_epochs``, ``residual``, ``gap``, ``u``,
-        ``time``); returning True stops.
+        dict (``n_iter``, ``n_epochs``, ``residual``, ``gap``, ``u``, ``Fu``
+        (the operator's value ``F(u)``), ``time``); returning True stops.
     u0 : array-like of shape (dim,), default=None
         Starting point (the anchor of Halpern's iteration).  Default: uniform
         strategies for games, the projection of zero for QPs; required for a
