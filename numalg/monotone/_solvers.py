@@ -30,10 +30,12 @@ _OPTIONS = {
         "inner_scale": 0.2,
         "c_scale": 1.0,
         "fused": True,
+        "step": None,
+        "c": None,
     },
-    "extragradient": {"step_scale": 0.9},
-    "anchored_extragradient": {"step_scale": 0.5},
-    "vr_extragradient": {"batch_fraction": None, "step_scale": 0.99},
+    "extragradient": {"step_scale": 0.9, "step": None},
+    "anchored_extragradient": {"step_scale": 0.5, "step": None},
+    "vr_extragradient": {"batch_fraction": None, "step_scale": 0.99, "step": None},
 }
 
 
@@ -167,7 +169,7 @@ def _combine(lam, u0, v):
 
 def _run_extragradient(problem, oracle, mon, u0, opts, rng, anchored):
     L = oracle.L
-    tau = opts["step_scale"] / L
+    tau = opts["step_scale"] / L if opts["step"] is None else float(opts["step"])
     z = u0.copy()
     Fz = oracle.full(z)
     k = 0
@@ -314,8 +316,10 @@ def _run_halpern_pdhg(problem, oracle, mon, u0, opts):
     sx, sy = slice(X.start, X.stop), slice(Y.start, Y.stop)
     L = oracle.L
     weight = opts.get("primal_weight", "auto")
-    adaptive = isinstance(weight, str)
-    omega = 1.0 if adaptive else float(weight)
+    # games: both blocks are simplices of the same size, and the balance of the steps stays at 1
+    # (on the policeman-and-burglar game the adaptive weight runs away to 1e-4 and stalls)
+    adaptive = isinstance(weight, str) and not isinstance(problem, MatrixGame)
+    omega = 1.0 if isinstance(weight, str) else float(weight)
     eta = 0.99 * opts["step_scale"] / L
     tau, sigma = eta / omega, eta * omega
     c = oracle.c
@@ -398,6 +402,8 @@ def _run_vr_extragradient(problem, oracle, mon, u0, opts, rng):
     L_tot = np.hypot(oracle.L, oracle.var_L)
     tau = opts["step_scale"] * np.sqrt(p) / L_tot
     tau = min(tau, opts["step_scale"] / oracle.L)
+    if opts["step"] is not None:
+        tau = float(opts["step"])
     z = u0.copy()
     w = z.copy()
     Fw = oracle.full(w)
@@ -433,6 +439,8 @@ def _run_vr_halpern_cocoercive(problem, oracle, mon, u0, opts, rng):
     n = oracle.n_components
     sqn = np.sqrt(n)
     eta = opts["step_scale"] / np.hypot(oracle.L, oracle.var_L)
+    if opts["step"] is not None:
+        eta = float(opts["step"])
     anchor = u0.copy()
     u = u0.copy()
     g = oracle.full(u)
@@ -473,6 +481,11 @@ def _vr_halpern_constants(oracle, opts):
     L_tot = np.hypot(L, oracle.var_L)
     gamma = opts["step_scale"] * np.sqrt(p * (1.0 - p)) / (c * L_tot) if p < 1 else 0.5 / (c * L)
     gamma = min(gamma, 0.5 / (c * L))
+    if opts["c"] is not None:
+        c = float(opts["c"])
+        gamma = min(gamma, 0.5 / (c * L))
+    if opts["step"] is not None:
+        gamma = float(opts["step"])
     contraction = min(p, gamma / (1.0 + gamma))
     return c, p, gamma, contraction
 
@@ -518,16 +531,8 @@ def _run_vr_halpern_lipschitz(problem, oracle, mon, u0, opts, rng):
     """Algorithm 2: inexact Halpern on J_{c(F+G)}, resolvents by loopless VR-FoRB (Algorithm 3)."""
     if getattr(oracle, "game", None) is not None and opts.get("fused", True):
         return _run_vr_halpern_game(problem, oracle, mon, u0, opts, rng)
-    f = _default_fraction(oracle, opts)
-    n = oracle.n_components
-    L = oracle.L
-    c = opts["c_scale"] * np.sqrt(n) / oracle.L_avg
-    c = max(c, 1.0 / L)
-    p = min(1.0, max(oracle.batch_work, 1.0 / n))
-    L_tot = np.hypot(L, oracle.var_L)
-    gamma = opts["step_scale"] * np.sqrt(p * (1.0 - p)) / (c * L_tot) if p < 1 else 0.5 / (c * L)
-    gamma = min(gamma, 0.5 / (c * L))
-    contraction = min(p, gamma / (1.0 + gamma))
+    _default_fraction(oracle, opts)
+    c, p, gamma, contraction = _vr_halpern_constants(oracle, opts)
     eta_b = gamma * c / (1.0 + gamma)  # step of G inside J_{gamma B}, B(z) = z - u + c G(z)
     alpha = 1.0 - p
 
@@ -660,7 +665,15 @@ def solve(
         "cocoercive", "lipschitz"), ``batch_fraction`` (fraction of the
         components sampled per step; default ``1/sqrt(n)``), ``step_scale``,
         ``inner_scale`` and ``c_scale`` (multipliers of the default steps,
-        inner iteration counts and resolvent parameter).
+        inner iteration counts and resolvent parameter), ``step`` and ``c``
+        (absolute values that replace the defaults: the step of EG, EAG,
+        VR-EG, Algorithm 1 and of Algorithm 2's inner loop, and Algorithm 2's
+        resolvent parameter; no safeguard applies to them), ``primal_weight``
+        (halpern on the PDHG operator: ``"auto"``, PDLP's adaptive balance of
+        the two blocks' steps at restarts for bilinear QPs and 1 for matrix
+        games, or a fixed float ``omega``: steps ``eta / omega`` for x and
+        ``eta * omega`` for y), ``fused`` (vr_halpern on
+        games: the compiled inner loop, default True).
 
     Returns
     -------
@@ -706,6 +719,9 @@ def solve(
         check_option(opts["operator"], "operator", ("auto", "forward_backward", "resolvent", "pdhg"))
     if "variant" in options:
         check_option(opts["variant"], "variant", ("auto", "cocoercive", "lipschitz"))
+    for key in ("step", "c"):
+        if options.get(key) is not None:
+            opts[key] = check_scalar(opts[key], key, min_val=0, include_boundaries="neither")
     for key in ("step_scale", "inner_scale", "c_scale"):
         if key in options:
             opts[key] = check_scalar(opts[key], key, min_val=0, include_boundaries="neither")
