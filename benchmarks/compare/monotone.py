@@ -320,16 +320,67 @@ def lowrank_section(quick):
     to_target([500] if quick else [1000], gaussian_game, "Gaussian", tol=1e-6)
 
 
+def kernel_costs(quick):
+    """Seconds per epoch of the compiled kernels against two BLAS/scipy products A @ y, A.T @ x."""
+    from numalg.monotone import _kernels
+
+    rng = np.random.default_rng(0)
+    cases = [("dense 1000", rng.standard_normal((1000, 1000)))]
+    if not quick:
+        cases += [("dense 3000", rng.standard_normal((3000, 3000))),
+                  ("sparse 1e5 x 1e5, 1e6 nnz", sparse_game(100_000, 1_000_000))]
+    rows = []
+    for label, A in cases:
+        game = MatrixGame(A, lipschitz=1.0)
+        oracle = game._oracle()
+        G = oracle.game
+        m, n = A.shape
+        x, y = np.full(m, 1.0 / m), np.full(n, 1.0 / n)
+        t_two = min(_timeit(lambda: (A @ y, A.T @ x)) for _ in range(5))
+        u = game.initial_point()
+        out = np.empty(m + n)
+        t_full = min(_timeit(lambda: G.full(u, out)) for _ in range(5))
+        for mult in (1, 4):
+            oracle.set_batch(mult / np.sqrt(m + n))
+            by, bx = oracle.blocks[0].batch, oracle.blocks[1].batch
+            # an iterate like the solver's: half uniform, half on 50 pure strategies per player
+            z = np.zeros(m + n)
+            z[rng.integers(0, m, 50)] = 1.0 / 50
+            z[m + rng.integers(0, n, 50)] = 1.0 / 50
+            z = 0.5 * z + 0.5 * u
+            w, wp, Fw = u.copy(), u.copy(), G.full(u)
+            steps = 400
+            rand, coin = rng.random(steps * (bx + by)), rng.random(steps)
+            t0 = time.perf_counter()
+            touched, nref = _kernels.game_forb(*G.args, G.c0, u, z, w, wp, Fw, steps, bx, by, 0.99, 0.01, 10.0,
+                                               0.0, rand, coin)
+            dt = time.perf_counter() - t0
+            epochs = touched / oracle.nnz + nref
+            rows.append([label, f"{bx}+{by}", t_two * 1e3, t_full / t_two, dt / epochs / t_two])
+    print_table(["game", "batch (cols+rows)", "two A@v [ms]", "full epoch / two A@v",
+                 "sampled epoch / two A@v"], rows,
+                title="\nKernel cost: a full evaluation, and sampled VR-FoRB steps per epoch of work "
+                      "(dense: BLAS dgemv; sparse: CSR/CSC loops)")
+
+
+def _timeit(f):
+    t0 = time.perf_counter()
+    f()
+    return time.perf_counter() - t0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="reduced sizes")
-    parser.add_argument("--only", choices=["paper", "lowrank", "highs", "svc"], default=None,
+    parser.add_argument("--only", choices=["kernel", "paper", "lowrank", "highs", "svc"], default=None,
                         help="run one section")
     parser.add_argument("--time-limit", type=float, default=600.0,
                         help="HiGHS time limit and numalg time cap per game, seconds")
     args = parser.parse_args(argv)
     quick = args.quick
 
+    if args.only in (None, "kernel"):
+        kernel_costs(quick)
     if args.only in (None, "paper"):
         paper_section(quick)
     if args.only in (None, "lowrank"):
