@@ -377,9 +377,19 @@ def game_full(bint dense,
 cdef void _game_full(_Store* SX, _Store* SY, const double* u, double* out, const double* c0,
                      Py_ssize_t m, Py_ssize_t n) noexcept nogil:
     cdef Py_ssize_t i
-    # dot products with the stored columns (as A @ v does): the Y store holds the rows of B
-    _rows_product(SY, u + m, 1.0, out)       # out_i = <row_i of B, y>
-    _rows_product(SX, u, -1.0, out + m)      # out_j = -<col_j of B, x>
+    cdef int mm, nn, inc = 1
+    cdef double one = 1.0, mone = -1.0, zero = 0.0
+    cdef char tr_n = b'N'
+    if SY.dense:
+        # both products from the one array holding B row by row, as NumPy's A @ y, A.T @ x do
+        # (the second pass finds part of B still in cache): B y by dot products, B^T x by axpys
+        _rows_product(SY, u + m, 1.0, out)
+        mm = <int> SY.length
+        nn = <int> SY.n_cols
+        dgemv(&tr_n, &mm, &nn, &mone, <double*> SY.cols, &mm, <double*> u, &inc, &zero, out + m, &inc)
+    else:
+        _rows_product(SY, u + m, 1.0, out)       # out_i = <row_i of B, y>
+        _rows_product(SX, u, -1.0, out + m)      # out_j = -<col_j of B, x>
     for i in range(m + n):
         out[i] += c0[i]
 
