@@ -85,12 +85,22 @@ def low_rank_game(n, rank, noise, seed=0):
     U = rng.standard_normal((n, rank))
     V = rng.standard_normal((n, rank))
     A = U @ V.T / np.sqrt(rank) + noise * rng.standard_normal((n, n))
-    return A / np.linalg.norm(A, 2)
+    return A / _norm2(A)
 
 
 def gaussian_game(n, seed=0):
     A = np.random.default_rng(seed).standard_normal((n, n))
-    return A / np.linalg.norm(A, 2)
+    return A / _norm2(A)
+
+
+def _norm2(A):
+    """||A||_2 by Lanczos (a full SVD of a 10^4 x 10^4 matrix takes many minutes)."""
+    import scipy.sparse.linalg as spla
+
+    if min(A.shape) <= 500:
+        return np.linalg.norm(A, 2)
+    v0 = np.random.default_rng(0).standard_normal(min(A.shape))
+    return float(spla.svds(A, k=1, return_singular_vectors=False, tol=1e-6, v0=v0)[0])
 
 
 def to_target(sizes, make, label, tol=1e-4, max_epochs=3000):
