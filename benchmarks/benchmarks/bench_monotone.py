@@ -40,7 +40,7 @@ class SampledGather:
     def setup(self, n, fmt):
         rng = np.random.default_rng(0)
         game = MatrixGame(_low_rank_game(n) if fmt == "dense"
-                          else sp.random_array((n, n), density=0.01, random_state=0, format="csr"),
+                          else sp.random_array((n, n), density=0.01, rng=np.random.default_rng(0), format="csr"),
                           lipschitz=1.0)
         self.oracle = game._oracle()
         self.oracle.rng = rng
@@ -53,6 +53,40 @@ class SampledGather:
 
     def time_full_epoch(self, n, fmt):
         self.oracle.full(self.u)
+
+
+class FusedForb:
+    """The compiled VR-FoRB inner loop (200 steps) and one full evaluation, dense and sparse."""
+
+    params = [[1000], ["dense", "sparse"]]
+    param_names = ["n", "format"]
+
+    def setup(self, n, fmt):
+        rng = np.random.default_rng(0)
+        A = (_low_rank_game(n) if fmt == "dense"
+             else sp.random_array((n, n), density=0.01, rng=np.random.default_rng(0), format="csr"))
+        self.game = MatrixGame(A, lipschitz=1.0)
+        self.oracle = self.game._oracle()
+        self.oracle.set_batch(1.0 / np.sqrt(2 * n))
+        self.G = self.oracle.game
+        self.u = self.game.initial_point()
+        self.steps = 200
+        self.by, self.bx = self.oracle.blocks[0].batch, self.oracle.blocks[1].batch
+        self.rand = rng.random(self.steps * (self.bx + self.by))
+        self.coin = rng.random(self.steps)
+        z = np.zeros(2 * n)
+        z[rng.integers(0, n, 20)] = 0.05
+        z[n + rng.integers(0, n, 20)] = 0.05
+        self.z0 = 0.5 * z + 0.5 * self.u
+
+    def time_inner_loop(self, n, fmt):
+        z, w, wp = self.z0.copy(), self.u.copy(), self.u.copy()
+        Fw = self.G.full(w)
+        _kernels.game_forb(*self.G.args, self.G.c0, self.u, z, w, wp, Fw, self.steps, self.bx, self.by,
+                           0.99, 0.01, 10.0, 1.0 / np.sqrt(2 * n), self.rand, self.coin)
+
+    def time_full_evaluation(self, n, fmt):
+        self.G.full(self.u)
 
 
 class GameSolve:

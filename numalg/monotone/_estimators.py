@@ -49,7 +49,7 @@ class SaddlePointSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
     ``min_{w, b} max_{alpha in [0, 1]^n} (1/n) sum_i alpha_i (1 - y_i (x_i^T w + b)) + ||w||^2 / (2 C n)``,
 
     a monotone inclusion whose operator is a finite sum over the samples, by
-    :func:`numalg.monotone.solve` (variance-reduced Halpern by default).  The
+    :func:`numalg.monotone.solve` (restarted Halpern by default).  The
     minimiser in ``w`` is the minimiser of
     ``1/2 ||w||^2 + C sum_i max(0, 1 - y_i (x_i^T w + b))``, the problem of
     :class:`sklearn.svm.LinearSVC` with ``loss="hinge"``; the intercept is
@@ -63,12 +63,19 @@ class SaddlePointSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         Inverse regularisation strength.
     fit_intercept : bool, default=True
         Whether to fit an unpenalised intercept.
-    method : {"vr_halpern", "halpern", "extragradient", "anchored_extragradient", \
-"vr_extragradient"}, default="vr_halpern"
-        Solver, see :func:`numalg.monotone.solve`.
+    method : {"halpern", "vr_halpern", "extragradient", "anchored_extragradient", \
+"vr_extragradient"}, default="halpern"
+        Solver, see :func:`numalg.monotone.solve`.  The default, restarted
+        Halpern on the PDHG operator with PDLP's adaptive primal weight,
+        reaches ``tol=1e-4`` in a fraction of the epochs the
+        variance-reduced solvers need on this problem (whose components,
+        the samples, are short rows: per-step overhead dominates them).
     tol : float, default=1e-4
-        Tolerance on the operator residual (of the saddle problem above).
-    max_epochs : float, default=1000
+        Stop when the certified duality gap, relative to the primal
+        objective, is at most ``tol``: ``(P(w) - D(alpha)) / P(w) <= tol``
+        bounds the relative suboptimality of the returned ``w`` (with the
+        intercept held at its value when ``fit_intercept=True``).
+    max_epochs : float, default=10000
         Budget per binary problem, in epochs (passes over the data).
     random_state : int, RandomState instance or None, default=None
         Seeds the sampling of the stochastic solvers.
@@ -115,7 +122,7 @@ class SaddlePointSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         "random_state": ["random_state"],
     }
 
-    def __init__(self, *, C=1.0, fit_intercept=True, method="vr_halpern", tol=1e-4, max_epochs=1000,
+    def __init__(self, *, C=1.0, fit_intercept=True, method="halpern", tol=1e-4, max_epochs=10000,
                  random_state=None):
         self.C = C
         self.fit_intercept = fit_intercept
@@ -162,26 +169,28 @@ class SaddlePointSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
             ysign = np.where(y == cls, 1.0, -1.0)
             problem = _hinge_saddle(X, ysign, float(self.C), self.fit_intercept)
             rng = None if seed is None else np.random.default_rng([int(seed), k])
+            best = {"rel": np.inf, "u": None}
+            stop = self._gap_stop(X.shape[0], p, ysign, best)
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", ConvergenceWarning)
-                res = solve(problem, method=self.method, tol=float(self.tol),
-                            max_epochs=float(self.max_epochs), random_state=rng)
-            if not res.converged:
+                res = solve(problem, method=self.method, tol=np.finfo(float).tiny,
+                            max_epochs=float(self.max_epochs), random_state=rng, callback=stop)
+            del caught
+            u = best["u"] if best["u"] is not None else res.u
+            if not best["rel"] <= self.tol:
                 warnings.warn(
-                    f"SaddlePointSVC did not reach tol={self.tol:g} within max_epochs={self.max_epochs:g} "
-                    f"(residual {res.residual:.3g}); increase max_epochs or tol",
+                    f"SaddlePointSVC did not reach tol={self.tol:g} (relative duality gap) within "
+                    f"max_epochs={self.max_epochs:g} (reached {best['rel']:.3g}); increase max_epochs or tol",
                     ConvergenceWarning,
                     stacklevel=2,
                 )
-            del caught
-            u = res.u
             w = u[:p]
             b = u[p] if self.fit_intercept else 0.0
             alpha = u[problem.shape[1]:]
             coefs.append(w)
             intercepts.append(b)
             epochs.append(res.n_epochs)
-            residuals.append(res.residual)
+            residuals.append(problem.residual(u))
             gaps.append(self._gap(X, ysign, w, b, alpha))
         self.coef_ = np.asarray(coefs, dtype=np.float64).reshape(len(targets), p)
         self.intercept_ = np.asarray(intercepts, dtype=np.float64)
@@ -189,6 +198,34 @@ class SaddlePointSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         self.residual_ = np.asarray(residuals)
         self.gap_ = np.asarray(gaps)
         return self
+
+    def _gap_stop(self, n, p, ysign, best):
+        """A callback: the relative duality gap from u and F(u) in O(n + p), no pass over X.
+
+        With u = (w[, b], alpha): F_alpha = (margins - 1) / n and
+        F_w = w / (C n) - X^T (alpha y) / n, so both the margins and X^T (alpha y)
+        come from F(u) itself.
+        """
+        C = float(self.C)
+        tol = float(self.tol)
+        d = p + int(self.fit_intercept)
+
+        def stop(info):
+            u, Fu = info["u"], info["Fu"]
+            w = u[:p]
+            b = u[p] if self.fit_intercept else 0.0
+            alpha = u[d:]
+            margins = n * Fu[d:] + 1.0
+            v = w / (C * n) - Fu[:p]
+            primal = w @ w / (2 * C * n) + np.maximum(0.0, 1.0 - margins).mean()
+            dual = (alpha * (1.0 - ysign * b)).mean() - 0.5 * C * n * (v @ v)
+            rel = (primal - dual) / primal if primal > 0 else primal - dual
+            if rel < best["rel"]:
+                best["rel"] = rel
+                best["u"] = u.copy()
+            return rel <= tol
+
+        return stop
 
     def _gap(self, X, ysign, w, b, alpha):
         n = X.shape[0]
@@ -226,20 +263,6 @@ class SaddlePointSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         return super().predict(X)
-
-    def score(self, X, y):
-        """Mean accuracy on the given test data and labels.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-
-        Returns
-        -------
-        score : float
-        """
-        return float(np.mean(self.predict(X) == np.asarray(y)))
 
     @classmethod
     def _numalg_test_instances(cls):

@@ -20,7 +20,8 @@ __all__ = ["MonotoneResult", "GameResult", "solve", "solve_matrix_game", "METHOD
 METHODS = ("vr_halpern", "halpern", "extragradient", "anchored_extragradient", "vr_extragradient")
 
 _OPTIONS = {
-    "halpern": {"operator": "auto", "restart": True, "step_scale": 1.0, "reflect": True},
+    "halpern": {"operator": "auto", "restart": True, "step_scale": 1.0, "reflect": True,
+                "primal_weight": "auto"},
     "vr_halpern": {
         "variant": "auto",
         "restart": True,
@@ -28,10 +29,13 @@ _OPTIONS = {
         "step_scale": 1.0,
         "inner_scale": 0.2,
         "c_scale": 1.0,
+        "fused": True,
+        "step": None,
+        "c": None,
     },
-    "extragradient": {"step_scale": 0.9},
-    "anchored_extragradient": {"step_scale": 0.5},
-    "vr_extragradient": {"batch_fraction": None, "step_scale": 0.99},
+    "extragradient": {"step_scale": 0.9, "step": None},
+    "anchored_extragradient": {"step_scale": 0.5, "step": None},
+    "vr_extragradient": {"batch_fraction": None, "step_scale": 0.99, "step": None},
 }
 
 
@@ -139,7 +143,8 @@ class _Monitor:
             print(f"iter {n_iter:7d}  epochs {ep:10.2f}  residual {res:.3e}  gap {gap:.3e}  time {t:.2f}s")
         stop = self.converged
         if self.callback is not None:
-            info = {"n_iter": n_iter, "n_epochs": ep, "residual": res, "gap": gap, "u": u, "time": t}
+            info = {"n_iter": n_iter, "n_epochs": ep, "residual": res, "gap": gap, "u": u, "Fu": Fu,
+                    "time": t}
             if self.callback(info):
                 stop = True
         return stop
@@ -164,7 +169,7 @@ def _combine(lam, u0, v):
 
 def _run_extragradient(problem, oracle, mon, u0, opts, rng, anchored):
     L = oracle.L
-    tau = opts["step_scale"] / L
+    tau = opts["step_scale"] / L if opts["step"] is None else float(opts["step"])
     z = u0.copy()
     Fz = oracle.full(z)
     k = 0
@@ -310,7 +315,13 @@ def _run_halpern_pdhg(problem, oracle, mon, u0, opts):
     X, Y = oracle.blocks
     sx, sy = slice(X.start, X.stop), slice(Y.start, Y.stop)
     L = oracle.L
-    tau = sigma = 0.99 * opts["step_scale"] / L
+    weight = opts.get("primal_weight", "auto")
+    # games: both blocks are simplices of the same size, and the balance of the steps stays at 1
+    # (on the policeman-and-burglar game the adaptive weight runs away to 1e-4 and stalls)
+    adaptive = isinstance(weight, str) and not isinstance(problem, MatrixGame)
+    omega = 1.0 if isinstance(weight, str) else float(weight)
+    eta = 0.99 * opts["step_scale"] / L
+    tau, sigma = eta / omega, eta * omega
     c = oracle.c
     reflect = opts.get("reflect", True)
     D = getattr(oracle, "h_diag", None)
@@ -338,6 +349,14 @@ def _run_halpern_pdhg(problem, oracle, mon, u0, opts):
         if mon.check(Tu, FT, it):
             return
         if restarter(mon.last):
+            if adaptive:
+                # PDLP's primal weight: balance the distances the two blocks moved since the last
+                # restart (smoothed in the log domain), omega ~ ||dy|| / ||dx||
+                dx = np.linalg.norm(Tu[sx] - anchor[sx])
+                dy = np.linalg.norm(Tu[sy] - anchor[sy])
+                if dx > 1e-10 and dy > 1e-10:
+                    omega = float(np.exp(0.5 * np.log(dy / dx) + 0.5 * np.log(omega)))
+                    tau, sigma = eta / omega, eta * omega
             anchor, F_anchor, u, Fu, k = Tu, FT, Tu.copy(), FT.copy(), 0
             continue
         lam = _halpern_lambda(k)
@@ -383,6 +402,8 @@ def _run_vr_extragradient(problem, oracle, mon, u0, opts, rng):
     L_tot = np.hypot(oracle.L, oracle.var_L)
     tau = opts["step_scale"] * np.sqrt(p) / L_tot
     tau = min(tau, opts["step_scale"] / oracle.L)
+    if opts["step"] is not None:
+        tau = float(opts["step"])
     z = u0.copy()
     w = z.copy()
     Fw = oracle.full(w)
@@ -418,6 +439,8 @@ def _run_vr_halpern_cocoercive(problem, oracle, mon, u0, opts, rng):
     n = oracle.n_components
     sqn = np.sqrt(n)
     eta = opts["step_scale"] / np.hypot(oracle.L, oracle.var_L)
+    if opts["step"] is not None:
+        eta = float(opts["step"])
     anchor = u0.copy()
     u = u0.copy()
     g = oracle.full(u)
@@ -449,9 +472,7 @@ def _run_vr_halpern_cocoercive(problem, oracle, mon, u0, opts, rng):
             u = u_new
 
 
-def _run_vr_halpern_lipschitz(problem, oracle, mon, u0, opts, rng):
-    """Algorithm 2: inexact Halpern on J_{c(F+G)}, resolvents by loopless VR-FoRB (Algorithm 3)."""
-    f = _default_fraction(oracle, opts)
+def _vr_halpern_constants(oracle, opts):
     n = oracle.n_components
     L = oracle.L
     c = opts["c_scale"] * np.sqrt(n) / oracle.L_avg
@@ -460,7 +481,58 @@ def _run_vr_halpern_lipschitz(problem, oracle, mon, u0, opts, rng):
     L_tot = np.hypot(L, oracle.var_L)
     gamma = opts["step_scale"] * np.sqrt(p * (1.0 - p)) / (c * L_tot) if p < 1 else 0.5 / (c * L)
     gamma = min(gamma, 0.5 / (c * L))
+    if opts["c"] is not None:
+        c = float(opts["c"])
+        gamma = min(gamma, 0.5 / (c * L))
+    if opts["step"] is not None:
+        gamma = float(opts["step"])
     contraction = min(p, gamma / (1.0 + gamma))
+    return c, p, gamma, contraction
+
+
+def _run_vr_halpern_game(problem, oracle, mon, u0, opts, rng):
+    """Algorithm 2 for matrix games with the inner VR-FoRB loop compiled (``_kernels.game_forb``)."""
+    _default_fraction(oracle, opts)
+    G = oracle.game
+    by, bx = oracle.blocks[0].batch, oracle.blocks[1].batch
+    c, p, gamma, contraction = _vr_halpern_constants(oracle, opts)
+    alpha = 1.0 - p
+    anchor = u0.copy()
+    u = u0.copy()
+    Fu = oracle.full(u)
+    z, w, w_prev, Fw = u.copy(), u.copy(), u.copy(), Fu.copy()
+    k = it = 0
+    if mon.check(u, Fu, it):
+        return
+    restarter = _Restarter(opts["restart"], mon.last)
+    while mon.budget_left():
+        M = int(np.ceil(opts["inner_scale"] * np.log(k + 2.0) / contraction))
+        rand = rng.random(M * (bx + by))
+        coin = rng.random(M)
+        touched, nref = _kernels.game_forb(*G.args, G.c0, u, z, w, w_prev, Fw, M, bx, by,
+                                           alpha, gamma, c, p, rand, coin)
+        oracle.work += touched / oracle.nnz + nref
+        # certify z_k; the full evaluation is also the next warm start's snapshot
+        Fz = oracle.full(z)
+        w[:] = z
+        w_prev[:] = z
+        Fw[:] = Fz
+        it += 1
+        if mon.check(z, Fz, it):
+            return
+        if restarter(mon.last):
+            anchor, u, k = z.copy(), z.copy(), 0
+            continue
+        u = _combine(_halpern_lambda(k), anchor, z)
+        k += 1
+
+
+def _run_vr_halpern_lipschitz(problem, oracle, mon, u0, opts, rng):
+    """Algorithm 2: inexact Halpern on J_{c(F+G)}, resolvents by loopless VR-FoRB (Algorithm 3)."""
+    if getattr(oracle, "game", None) is not None and opts.get("fused", True):
+        return _run_vr_halpern_game(problem, oracle, mon, u0, opts, rng)
+    _default_fraction(oracle, opts)
+    c, p, gamma, contraction = _vr_halpern_constants(oracle, opts)
     eta_b = gamma * c / (1.0 + gamma)  # step of G inside J_{gamma B}, B(z) = z - u + c G(z)
     alpha = 1.0 - p
 
@@ -576,8 +648,8 @@ def solve(
         Print progress lines (iteration, epochs, residual, gap, time).
     callback : callable, default=None
         ``callback(info) -> bool`` called at every certified iterate with a
-        dict (``n_iter``, ``n_epochs``, ``residual``, ``gap``, ``u``,
-        ``time``); returning True stops.
+        dict (``n_iter``, ``n_epochs``, ``residual``, ``gap``, ``u``, ``Fu``
+        (the operator's value ``F(u)``), ``time``); returning True stops.
     u0 : array-like of shape (dim,), default=None
         Starting point (the anchor of Halpern's iteration).  Default: uniform
         strategies for games, the projection of zero for QPs; required for a
@@ -593,7 +665,15 @@ def solve(
         "cocoercive", "lipschitz"), ``batch_fraction`` (fraction of the
         components sampled per step; default ``1/sqrt(n)``), ``step_scale``,
         ``inner_scale`` and ``c_scale`` (multipliers of the default steps,
-        inner iteration counts and resolvent parameter).
+        inner iteration counts and resolvent parameter), ``step`` and ``c``
+        (absolute values that replace the defaults: the step of EG, EAG,
+        VR-EG, Algorithm 1 and of Algorithm 2's inner loop, and Algorithm 2's
+        resolvent parameter; no safeguard applies to them), ``primal_weight``
+        (halpern on the PDHG operator: ``"auto"``, PDLP's adaptive balance of
+        the two blocks' steps at restarts for bilinear QPs and 1 for matrix
+        games, or a fixed float ``omega``: steps ``eta / omega`` for x and
+        ``eta * omega`` for y), ``fused`` (vr_halpern on
+        games: the compiled inner loop, default True).
 
     Returns
     -------
@@ -639,6 +719,9 @@ def solve(
         check_option(opts["operator"], "operator", ("auto", "forward_backward", "resolvent", "pdhg"))
     if "variant" in options:
         check_option(opts["variant"], "variant", ("auto", "cocoercive", "lipschitz"))
+    for key in ("step", "c"):
+        if options.get(key) is not None:
+            opts[key] = check_scalar(opts[key], key, min_val=0, include_boundaries="neither")
     for key in ("step_scale", "inner_scale", "c_scale"):
         if key in options:
             opts[key] = check_scalar(opts[key], key, min_val=0, include_boundaries="neither")
