@@ -295,6 +295,27 @@ def test_greedy_forest_is_a_maximal_forest_in_score_order(rng):
         assert not _is_forest(W, np.r_[blk, v])
 
 
+@settings(max_examples=20)
+@given(seed=st.integers(0, 2**16), k=st.integers(2, 9), spread=st.sampled_from([1.0, 1e-3, 1e12]))
+def test_greedy_forest_equals_a_reference_in_sorted_score_order(seed, k, spread):
+    # the block is the forest grown from the candidates in decreasing score
+    # order (zero scores excluded), whatever the scores' magnitudes
+    rng = np.random.default_rng(seed)
+    W = _lattice(k)
+    W.eliminate_zeros()
+    n = k * k
+    A = sp.csr_array(sp.diags_array(np.asarray(W.sum(axis=1)).ravel()) - W)
+    score = rng.random(n) * spread ** rng.random(n)
+    score[rng.random(n) < 0.2] = 0.0
+    blk = _graph.greedy_forest(A.indptr.astype(np.int32), A.indices.astype(np.int32), A.data,
+                               score, n)
+    ref = []
+    for v in np.argsort(-score, kind="stable"):
+        if score[v] > 0 and _is_forest(W, np.r_[ref, v].astype(int)):
+            ref.append(int(v))
+    assert blk.tolist() == ref
+
+
 def test_forest_partition_and_coloring(rng):
     W = _lattice(7)
     A = sp.csr_array(sp.diags_array(np.asarray(W.sum(axis=1)).ravel()) - W)

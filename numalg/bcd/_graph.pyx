@@ -7,7 +7,7 @@
 # elimination from the leaves to the roots (each leaf's pivot is folded into
 # its parent) and back-substitution from the roots to the leaves.
 from libc.math cimport fabs, sqrt, INFINITY
-from libc.stdlib cimport malloc, free, qsort
+from libc.stdlib cimport malloc, free
 from scipy.linalg.cython_lapack cimport dposv
 
 cdef enum:
@@ -36,15 +36,6 @@ cdef struct ScoreIdx:
     Py_ssize_t i
 
 
-cdef int _cmp_desc(const void* a, const void* b) noexcept nogil:
-    cdef double x = (<ScoreIdx*> a).s, y = (<ScoreIdx*> b).s
-    if x > y:
-        return -1
-    if x < y:
-        return 1
-    return 0
-
-
 cdef inline unsigned long long _rng_next(unsigned long long* s) noexcept nogil:
     cdef unsigned long long x = s[0]
     x ^= x >> 12
@@ -56,6 +47,67 @@ cdef inline unsigned long long _rng_next(unsigned long long* s) noexcept nogil:
 
 cdef inline double _rng_unif(unsigned long long* s) noexcept nogil:
     return (_rng_next(s) >> 11) * (1.0 / 9007199254740992.0)
+
+
+cdef union _DU:
+    double d
+    unsigned long long u
+
+
+cdef Py_ssize_t _sort_desc(const double* sc, const Py_ssize_t* ids, Py_ssize_t m,
+                           unsigned int* ka, Py_ssize_t* ia, unsigned int* kb, Py_ssize_t* ib,
+                           Py_ssize_t* cnt, Py_ssize_t* out) noexcept nogil:
+    """Indices ``ids[a]`` with ``sc[a] > 0`` into ``out`` by decreasing score; returns the count.
+
+    An LSD radix sort (4 passes of 8 bits, stable) on the top 32 bits of the
+    IEEE-754 pattern, which orders positive doubles; scores equal to about
+    1e-6 relative keep their input order.  ``cnt`` holds 4 * 256 counters,
+    the four buffers ``m`` entries each.
+    """
+    cdef Py_ssize_t a, nc = 0, b, tot, c
+    cdef unsigned int key
+    cdef int pss, sh
+    cdef _DU du
+    cdef unsigned int* kt
+    cdef Py_ssize_t* it
+    for a in range(4 * 256):
+        cnt[a] = 0
+    for a in range(m):
+        if sc[a] > 0.0:
+            du.d = sc[a]
+            key = 0xFFFFFFFFu - <unsigned int> (du.u >> 32)
+            ka[nc] = key
+            ia[nc] = ids[a]
+            cnt[key & 0xFF] += 1
+            cnt[256 + ((key >> 8) & 0xFF)] += 1
+            cnt[512 + ((key >> 16) & 0xFF)] += 1
+            cnt[768 + (key >> 24)] += 1
+            nc += 1
+    for pss in range(4):
+        sh = 8 * pss
+        # a pass where every key has the same digit changes nothing
+        if nc == 0 or cnt[256 * pss + ((ka[0] >> sh) & 0xFF)] == nc:
+            continue
+        tot = 0
+        for b in range(256):
+            c = cnt[256 * pss + b]
+            cnt[256 * pss + b] = tot
+            tot += c
+        for a in range(nc):
+            b = 256 * pss + ((ka[a] >> sh) & 0xFF)
+            c = cnt[b]
+            cnt[b] = c + 1
+            kb[c] = ka[a]
+            ib[c] = ia[a]
+        kt = ka
+        ka = kb
+        kb = kt
+        it = ia
+        ia = ib
+        ib = it
+    for a in range(nc):
+        out[a] = ia[a]
+    return nc
 
 
 cdef Py_ssize_t _find(Py_ssize_t* uf, Py_ssize_t i) noexcept nogil:
@@ -258,7 +310,12 @@ def greedy_forest(const int[::1] indptr, const int[::1] indices, const double[::
     cdef Py_ssize_t n = score.shape[0], i, nc = 0, nb
     out = np.empty(n, dtype=np.intp)
     cdef Py_ssize_t[::1] o = out
-    cdef ScoreIdx* si = <ScoreIdx*> malloc((n + 1) * sizeof(ScoreIdx))
+    cdef Py_ssize_t* ids = <Py_ssize_t*> malloc((n + 1) * sizeof(Py_ssize_t))
+    cdef unsigned int* ka = <unsigned int*> malloc((n + 1) * sizeof(unsigned int))
+    cdef unsigned int* kb = <unsigned int*> malloc((n + 1) * sizeof(unsigned int))
+    cdef Py_ssize_t* ia = <Py_ssize_t*> malloc((n + 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* ib = <Py_ssize_t*> malloc((n + 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* cnt = <Py_ssize_t*> malloc(4 * 256 * sizeof(Py_ssize_t))
     cdef Py_ssize_t* uf = <Py_ssize_t*> malloc((n + 1) * sizeof(Py_ssize_t))
     cdef char* inb = <char*> malloc((n + 1) * sizeof(char))
     cdef Py_ssize_t* roots = <Py_ssize_t*> malloc((n + 1) * sizeof(Py_ssize_t))
@@ -267,15 +324,16 @@ def greedy_forest(const int[::1] indptr, const int[::1] indices, const double[::
         for i in range(n):
             uf[i] = i
             inb[i] = 0
-            if score[i] > 0.0:
-                si[nc].s = score[i]
-                si[nc].i = i
-                nc += 1
-        qsort(si, nc, sizeof(ScoreIdx), _cmp_desc)
-        for i in range(nc):
-            cand[i] = si[i].i
-        nb = _grow_forest(indptr, indices, data, cand, nc, max_size, uf, inb, roots, &o[0])
-    free(si)
+            ids[i] = i
+        nc = _sort_desc(&score[0] if n > 0 else NULL, ids, n, ka, ia, kb, ib, cnt, cand)
+        nb = _grow_forest(indptr, indices, data, cand, nc, max_size, uf, inb, roots,
+                          &o[0] if n > 0 else NULL)
+    free(ids)
+    free(ka)
+    free(kb)
+    free(ia)
+    free(ib)
+    free(cnt)
     free(uf)
     free(inb)
     free(roots)
@@ -336,6 +394,12 @@ def graph_bcd(const int[::1] indptr, const int[::1] indices, const double[::1] d
     cdef double* cum = <double*> malloc((n + 2) * sizeof(double))
     cdef double* bs = <double*> malloc((n_blocks + 1) * sizeof(double))
     cdef ScoreIdx* si = <ScoreIdx*> malloc((n + 1) * sizeof(ScoreIdx))
+    cdef double* sc = <double*> malloc((n + 1) * sizeof(double))
+    cdef unsigned int* ka = <unsigned int*> malloc((n + 1) * sizeof(unsigned int))
+    cdef unsigned int* kb = <unsigned int*> malloc((n + 1) * sizeof(unsigned int))
+    cdef Py_ssize_t* ia = <Py_ssize_t*> malloc((n + 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* ib = <Py_ssize_t*> malloc((n + 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* cnt = <Py_ssize_t*> malloc(4 * 256 * sizeof(Py_ssize_t))
     cdef Py_ssize_t tau = block_size if block_size > 0 else 1
     cdef double* H = <double*> malloc((tau * tau + 1) * sizeof(double)) if (partition == P_VARIABLE and tau > 1 and tau <= 512) else NULL
     with nogil:
@@ -360,7 +424,18 @@ def graph_bcd(const int[::1] indptr, const int[::1] indices, const double[::1] d
         if epoch_len < 1:
             epoch_len = 1
         while it < max_iter and nfree > 0:
-            if it % epoch_len == 0 or partition != P_VARIABLE or greedy:
+            if partition == P_GREEDY_TREE:
+                # scores and the stopping test in one pass
+                gmax = 0.0
+                for a in range(nfree):
+                    i = freeidx[a]
+                    s = fabs(g[i])
+                    if s > gmax:
+                        gmax = s
+                    sc[a] = _gscore(rule if greedy else GSL, g[i], diag[i])
+                if gmax <= tol:
+                    break
+            elif it % epoch_len == 0 or partition != P_VARIABLE or greedy:
                 gmax = 0.0
                 for a in range(nfree):
                     s = fabs(g[freeidx[a]])
@@ -371,17 +446,7 @@ def graph_bcd(const int[::1] indptr, const int[::1] indices, const double[::1] d
             # ------------------------------------------------ choose the block
             nb = 0
             if partition == P_GREEDY_TREE:
-                nc = 0
-                for a in range(nfree):
-                    i = freeidx[a]
-                    s = _gscore(rule if greedy else GSL, g[i], diag[i])
-                    if s > 0.0:
-                        si[nc].s = s
-                        si[nc].i = i
-                        nc += 1
-                qsort(si, nc, sizeof(ScoreIdx), _cmp_desc)
-                for a in range(nc):
-                    cand[a] = si[a].i
+                nc = _sort_desc(sc, freeidx, nfree, ka, ia, kb, ib, cnt, cand)
                 nb = _grow_forest(indptr, indices, data, cand, nc,
                                   block_size if block_size > 0 else nfree, uf, inb, roots, blk)
             elif partition == P_FIXED:
@@ -559,6 +624,12 @@ def graph_bcd(const int[::1] indptr, const int[::1] indices, const double[::1] d
     free(cum)
     free(bs)
     free(si)
+    free(sc)
+    free(ka)
+    free(kb)
+    free(ia)
+    free(ib)
+    free(cnt)
     if H != NULL:
         free(H)
     return it, gmax
