@@ -87,6 +87,15 @@ def _time_to_subopt(run, objective, fstar, tols=TOLS, repeat=1):
     return np.nan
 
 
+def _best_of(run, repeat=5):
+    best = np.inf
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
 def lasso_solvers(alpha):
     out = {"numalg": lambda X, y, tol: solve(Quadratic(), L1(alpha), X, y, tol=tol, max_iter=1000).coef}
     try:
@@ -244,13 +253,8 @@ def bench_graph(name, W, lab, y, max_iter):
         tr = res.history["objective_per_update"] - fstar
         hit = np.flatnonzero(tr <= target * max(f0 - fstar, 1e-300))
         it = int(hit[0]) + 1 if hit.size else np.nan
-        # time to the target: rerun with the iteration budget that reached it
-        if hit.size:
-            t0 = time.perf_counter()
-            solve(gq, NoPenalty(), None, y, tol=0.0, max_iter=int(it), **kw)
-            t = time.perf_counter() - t0
-        else:
-            t = np.nan
+        # time to the target: rerun with the iteration budget that reached it (best of 5)
+        t = _best_of(lambda: solve(gq, NoPenalty(), None, y, tol=0.0, max_iter=int(it), **kw)) if hit.size else np.nan
         rows.append([label, it, t])
     # conjugate gradients on the same system to the same suboptimality
     def cg_obj(xu):
@@ -258,14 +262,15 @@ def bench_graph(name, W, lab, y, max_iter):
         x[U] = xu
         return gq.value(x)
 
+    # cg's rtol (||r|| <= rtol ||b||) is swept down to the first value that reaches the same
+    # suboptimality; timed without a callback, best of 5 (iterations counted in a separate run)
     cg_t, cg_it = np.nan, np.nan
-    for rtol in [10.0 ** -k for k in range(1, 13)]:
-        t0 = time.perf_counter()
-        count = [0]
-        xu, _ = cg(LUU, rhs, rtol=rtol, maxiter=100000, callback=lambda _: count.__setitem__(0, count[0] + 1))
-        t = time.perf_counter() - t0
+    for rtol in [10.0 ** (-k / 2) for k in range(2, 25)]:
+        xu, _ = cg(LUU, rhs, rtol=rtol, maxiter=100000)
         if cg_obj(xu) - fstar <= target * (f0 - fstar):
-            cg_t, cg_it = t, count[0]
+            count = [0]
+            cg(LUU, rhs, rtol=rtol, maxiter=100000, callback=lambda _: count.__setitem__(0, count[0] + 1))
+            cg_t, cg_it = _best_of(lambda: cg(LUU, rhs, rtol=rtol, maxiter=100000)), count[0]
             break
     rows.append(["scipy.sparse.linalg.cg", cg_it, cg_t])
     print_table(["method", "iterations", "time [s]"], rows,
