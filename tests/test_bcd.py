@@ -677,6 +677,16 @@ def test_estimator_checks_sparse_input_in_the_first_pass():
     a = Lasso(alpha=0.01, tol=1e-12).fit(X, y)
     b = Lasso(alpha=0.01, tol=1e-12).fit(D, y)
     np.testing.assert_allclose(a.coef_, b.coef_, atol=1e-10)
+    labels = (y > 0).astype(int)
+    a = LogisticRegression(C=10.0, l1_ratio=1.0, tol=1e-12).fit(X, labels)
+    b = LogisticRegression(C=10.0, l1_ratio=1.0, tol=1e-12).fit(D, labels)
+    np.testing.assert_allclose(a.coef_, b.coef_, atol=1e-8)
+    for bad in (np.nan, np.inf):
+        Xb = X.copy()
+        Xb.data[3] = bad
+        for lab in (labels, np.arange(30) % 3):
+            with pytest.raises(ValueError, match="finite"):
+                LogisticRegression(C=1.0, l1_ratio=1.0).fit(Xb, lab)
 
 
 @settings(max_examples=40)

@@ -97,7 +97,10 @@ def _best_of(run, repeat=5):
 
 
 def lasso_solvers(alpha):
-    out = {"numalg": lambda X, y, tol: solve(Quadratic(), L1(alpha), X, y, tol=tol, max_iter=1000).coef}
+    # every package through its estimator's fit (validation included), like for like
+    from numalg.bcd import Lasso
+
+    out = {"numalg": lambda X, y, tol: Lasso(alpha=alpha, fit_intercept=False, tol=tol, max_iter=1000).fit(X, y).coef_}
     try:
         from skglm import Lasso as SkglmLasso
 

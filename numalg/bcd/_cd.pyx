@@ -994,3 +994,17 @@ def csc_first_pass_uniform(const double[::1] data, const int[::1] indices,
     if chk != chk:
         return 1
     return status
+
+
+def col_sq_norms_cols(const double[::1] data, const int[::1] indices, const int[::1] indptr,
+                      const double[::1] h, const Py_ssize_t[::1] cols, double[::1] out):
+    """out[j] = sum_i h_i X[i, j]^2 for the columns j in ``cols`` of a CSC matrix X."""
+    cdef Py_ssize_t a, j, k
+    cdef double s
+    with nogil:
+        for a in range(cols.shape[0]):
+            j = cols[a]
+            s = 0.0
+            for k in range(indptr[j], indptr[j + 1]):
+                s += h[indices[k]] * data[k] * data[k]
+            out[j] = s

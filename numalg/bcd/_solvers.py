@@ -66,6 +66,7 @@ def _single_threaded_blas():
     return _CONTROLLER.limit(limits=1, user_api="blas")
 _EMPTY_D = np.zeros(0)
 _EMPTY_F = np.zeros((1, 1), order="F")
+_EMPTY_G = np.zeros((0, 0))
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
@@ -113,19 +114,30 @@ class BCDResult(IterativeResult):
 def _matvec_cols(X, ws, d):
     """X[:, ws] @ d."""
     if sp.issparse(X):
-        return X[:, ws] @ d
+        out = np.zeros(X.shape[0])
+        _cd.csc_cols_axpy(X.data, X.indices.astype(np.int32, copy=False),
+                          X.indptr.astype(np.int32, copy=False), ws.astype(np.intp, copy=False),
+                          -d, out)
+        return out
     return X[:, ws] @ d
+
+
+def _rmatvec(X, v):
+    """X^T v as a 1-D array."""
+    if sp.issparse(X):
+        out = np.empty(X.shape[1])
+        _cd.csc_rmatvec(X.data, X.indices.astype(np.int32, copy=False),
+                        X.indptr.astype(np.int32, copy=False), v, 1.0, out)
+        return out
+    return np.asarray(X.T @ v).ravel()
 
 
 def _gram(X, ws, weights):
     """X[:, ws]^T diag(weights) X[:, ws] as a dense C-ordered array."""
     if sp.issparse(X):
-        R = sp.csr_array(X[:, ws])
         G = np.empty((ws.size, ws.size))
-        _cd.gram_cols_rows(X.data, X.indices.astype(np.int32, copy=False),
-                           X.indptr.astype(np.int32, copy=False), R.data,
-                           R.indices.astype(np.int32, copy=False),
-                           R.indptr.astype(np.int32, copy=False), weights,
+        _cd.gram_ws_update(X.data, X.indices.astype(np.int32, copy=False),
+                           X.indptr.astype(np.int32, copy=False), weights, _EMPTY_G, _EMPTY_I,
                            ws.astype(np.intp, copy=False), G)
         return G
     else:
@@ -431,13 +443,13 @@ def _dispatch(datafit, penalty, X, y, block_size, warm_start_coef, fit_intercept
     raise TypeError(f"unsupported datafit {datafit!r}")  # pragma: no cover
 
 
-def _fit_quadratic(penalty, X, y, sample_weight, *, selection, block_size, partition, update,
-                   tol, max_iter, warm_start_coef, verbose, fit_intercept, random_state):
-    """The estimators' entry to the least-squares solver.
+def _fit_validated(datafit, penalty, X, y, sample_weight, *, selection, block_size, partition,
+                   update, tol, max_iter, warm_start_coef, verbose, fit_intercept, random_state):
+    """The estimators' entry to the least-squares and binary logistic solvers.
 
-    ``X`` and ``y`` come from ``validate_data`` (float64; the finiteness of
-    ``X`` is checked here, in the solver's first pass over a sparse ``X``),
-    so the separate checks of :func:`solve` are skipped.
+    ``X`` and ``y`` come from ``validate_data`` (float64; the finiteness of a
+    sparse ``X`` is checked in the solver's first pass over it), so the
+    separate checks of :func:`solve` are skipped.
     """
     from .._validation import check_random_state
 
@@ -449,11 +461,31 @@ def _fit_quadratic(penalty, X, y, sample_weight, *, selection, block_size, parti
     opts = dict(selection=selection, partition=partition, update=update, tol=tol,
                 max_iter=max_iter, verbose=bool(verbose), callback=None,
                 rng=check_random_state(random_state), fit_intercept=bool(fit_intercept),
-                tau=tau, working_set=True, check_finite=True)
+                tau=tau, working_set=True)
     h = _sample_weights(sample_weight, n)
     w0 = _warm(warm_start_coef, (p,))
+    solver = _solve_quadratic if isinstance(datafit, Quadratic) else _solve_logistic
     with _single_threaded_blas():
-        return _solve_quadratic(X, y, h, penalty, w0, **opts)
+        return solver(X, y, h, penalty, w0, **opts)
+
+
+def _csc_first_pass(X, h, v):
+    """(X, X^T v, sum_i h_i X_ij^2) in one pass over a CSC X, checking on the way that X is
+    finite (ValueError otherwise) and canonical (else a canonical copy is returned)."""
+    p = X.shape[1]
+    for _ in range(2):
+        xtv, xth, sqn, nrm2 = (np.empty(p) for _ in range(4))
+        status = _cd.csc_first_pass(X.data, X.indices.astype(np.int32, copy=False),
+                                    X.indptr.astype(np.int32, copy=False), h, v, xtv, xth, sqn,
+                                    nrm2)
+        if status == 1:
+            raise ValueError("X must contain only finite values (no NaN or infinity)")
+        if status == 0:
+            break
+        X = sp.csc_array(X, copy=True)
+        X.sum_duplicates()
+        X.sort_indices()
+    return X, xtv, sqn
 
 
 def _warm(w, shape):
@@ -513,7 +545,7 @@ def _log(verbose, it, obj, gap, kkt, t0):
 
 
 def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, max_iter,
-                     verbose, callback, rng, fit_intercept, tau, working_set, check_finite=False):
+                     verbose, callback, rng, fit_intercept, tau, working_set):
     n, p = X.shape
     t0 = time.perf_counter()
     l1v = np.full(p, penalty.l1)
@@ -549,8 +581,6 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
         xbar = xth if fit_intercept else np.zeros(p)
         g0 = -(xty - ybar * xth) if fit_intercept else -xty
     else:
-        if check_finite and not np.isfinite(X).all():
-            raise ValueError("X must contain only finite values (no NaN or infinity)")
         xbar = np.asarray(X.T @ h).ravel() if fit_intercept else np.zeros(p)
         sqn = _sq_norms(X, h)
         g0 = -np.asarray(X.T @ (h * (y - ybar))).ravel()
@@ -750,7 +780,9 @@ def _newton_direction(X, ws, D, grad_ws, grad_b, w_ws, l1_ws, penalty, fit_inter
         wf = np.zeros(p)
         wf[ws] = w_ws
         r = np.divide(rho, D, out=np.zeros_like(rho), where=D > 0)
-        Lf = _sq_norms(X, D)
+        Lf = np.zeros(p)
+        _cd.col_sq_norms_cols(X.data, X.indices.astype(np.int32, copy=False),
+                              X.indptr.astype(np.int32, copy=False), D, ws.astype(np.intp), Lf)
         l1f = np.zeros(p)
         l1f[ws] = l1_ws
         ep, _ = _cd.cd_residual(_EMPTY_F, X.data, X.indices.astype(np.int32, copy=False),
@@ -803,15 +835,19 @@ def _solve_logistic(X, y, h, penalty, w, *, selection, partition, update, tol, m
     l2, nonneg = penalty.l2, penalty.nonneg
     rule, upd = _RULE[selection], _UPDATE[update]
     b = 0.0
-    z = np.asarray(X @ w).ravel()
+    z = np.asarray(X @ w).ravel() if np.any(w) else np.zeros(n)
     pen = lambda v: _pen_value(penalty, v)  # noqa: E731
     rho0 = h * y * 0.5
-    g0 = -np.asarray(X.T @ rho0).ravel()
+    if sp.issparse(X):
+        X, xty, diagL = _csc_first_pass(X, h, rho0)
+        g0 = -xty
+    else:
+        g0 = -_rmatvec(X, rho0)
+        diagL = _sq_norms(X, h)
     viol0 = max(float(penalty.subdiff_distance(np.zeros(p), g0).max()) if p else 0.0,
                 abs(float(rho0.sum())) if fit_intercept else 0.0)
     P0 = float(np.log(2.0))
     has_gap = _has_gap(penalty) and not fit_intercept
-    diagL = _sq_norms(X, h)
     hist = {k: [] for k in ("objective", "gap", "kkt", "n_updates", "time")}
     n_upd, newton_at, it = 0, None, 0
     ws_size = min(p, 10)
@@ -821,7 +857,7 @@ def _solve_logistic(X, y, h, penalty, w, *, selection, partition, update, tol, m
     while True:
         zz = z + b
         rho = h * y * expit(-y * zz)
-        grad = -np.asarray(X.T @ rho).ravel()
+        grad = g0 if it == 0 and not np.any(zz) else -_rmatvec(X, rho)
         grad_b = -float(rho.sum())
         viol = np.empty(p)
         _cd.violations(w, grad, l1v, l2, nonneg, viol)
