@@ -158,7 +158,10 @@ def bench_logistic(X, y, ratios, repeat):
         def obj(w, X=X, y=y, alpha=alpha):
             return float(np.mean(np.logaddexp(0, -y * (X @ w)))) + alpha * float(np.abs(w).sum())
 
-        solvers = {"numalg": lambda tol: solve(Logistic(), L1(alpha), X, y, tol=tol, max_iter=1000).coef}
+        from numalg.bcd import LogisticRegression as NumalgLR
+
+        # every package through its estimator's fit, like for like (the optimum from solve)
+        solvers = {"numalg": lambda tol: NumalgLR(C=C, l1_ratio=1.0, fit_intercept=False, tol=tol, max_iter=1000).fit(X, y).coef_.ravel()}
         try:
             from skglm import SparseLogisticRegression
 

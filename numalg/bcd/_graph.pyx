@@ -341,6 +341,60 @@ def greedy_forest(const int[::1] indptr, const int[::1] indices, const double[::
     return out[:nb]
 
 
+# ---------------------------------------------------------------- indexed max-heap
+# Greedy scores of variable blocks on a graph are kept in a binary max-heap of
+# the free nodes: a block update changes the gradient only at the block and its
+# neighbours, so their keys are updated in O(deg log n) instead of rescanning
+# all n scores.
+
+cdef inline void _hswap(Py_ssize_t* hp, Py_ssize_t* posh, Py_ssize_t a, Py_ssize_t b) noexcept nogil:
+    cdef Py_ssize_t t = hp[a]
+    hp[a] = hp[b]
+    hp[b] = t
+    posh[hp[a]] = a
+    posh[hp[b]] = b
+
+
+cdef inline void _hup(Py_ssize_t* hp, Py_ssize_t* posh, const double* key, Py_ssize_t k) noexcept nogil:
+    cdef Py_ssize_t par
+    while k > 0:
+        par = (k - 1) >> 1
+        if key[hp[par]] >= key[hp[k]]:
+            break
+        _hswap(hp, posh, par, k)
+        k = par
+
+
+cdef inline void _hdown(Py_ssize_t* hp, Py_ssize_t* posh, const double* key, Py_ssize_t k,
+                        Py_ssize_t nh) noexcept nogil:
+    cdef Py_ssize_t c, best
+    while True:
+        c = 2 * k + 1
+        if c >= nh:
+            break
+        best = c
+        if c + 1 < nh and key[hp[c + 1]] > key[hp[c]]:
+            best = c + 1
+        if key[hp[best]] <= key[hp[k]]:
+            break
+        _hswap(hp, posh, best, k)
+        k = best
+
+
+cdef inline void _hset(Py_ssize_t* hp, Py_ssize_t* posh, double* key, Py_ssize_t i, double s,
+                       Py_ssize_t nh) noexcept nogil:
+    """Change node i's key (no-op for nodes outside the heap)."""
+    cdef Py_ssize_t k = posh[i]
+    cdef double old = key[i]
+    key[i] = s
+    if k < 0:
+        return
+    if s > old:
+        _hup(hp, posh, key, k)
+    elif s < old:
+        _hdown(hp, posh, key, k, nh)
+
+
 cdef inline double _gscore(int rule, double g, double a) noexcept nogil:
     if rule == GS:
         return fabs(g)
@@ -400,6 +454,11 @@ def graph_bcd(const int[::1] indptr, const int[::1] indices, const double[::1] d
     cdef Py_ssize_t* ia = <Py_ssize_t*> malloc((n + 1) * sizeof(Py_ssize_t))
     cdef Py_ssize_t* ib = <Py_ssize_t*> malloc((n + 1) * sizeof(Py_ssize_t))
     cdef Py_ssize_t* cnt = <Py_ssize_t*> malloc(4 * 256 * sizeof(Py_ssize_t))
+    cdef bint use_heap = greedy and partition == P_VARIABLE
+    cdef Py_ssize_t* hp = <Py_ssize_t*> malloc((n + 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* posh = <Py_ssize_t*> malloc((n + 1) * sizeof(Py_ssize_t))
+    cdef double* key = <double*> malloc((n + 1) * sizeof(double))
+    cdef Py_ssize_t nh = 0
     cdef Py_ssize_t tau = block_size if block_size > 0 else 1
     cdef double* H = <double*> malloc((tau * tau + 1) * sizeof(double)) if (partition == P_VARIABLE and tau > 1 and tau <= 512) else NULL
     with nogil:
@@ -423,6 +482,19 @@ def graph_bcd(const int[::1] indptr, const int[::1] indices, const double[::1] d
             epoch_len = 1
         if epoch_len < 1:
             epoch_len = 1
+        if use_heap:
+            for i in range(n):
+                posh[i] = -1
+            for a in range(nfree):
+                i = freeidx[a]
+                key[i] = _gscore(rule, g[i], diag[i])
+                hp[a] = i
+                posh[i] = a
+            nh = nfree
+            a = nh // 2 - 1
+            while a >= 0:
+                _hdown(hp, posh, key, a, nh)
+                a -= 1
         while it < max_iter and nfree > 0:
             if partition == P_GREEDY_TREE:
                 # scores and the stopping test in one pass
@@ -435,7 +507,7 @@ def graph_bcd(const int[::1] indptr, const int[::1] indices, const double[::1] d
                     sc[a] = _gscore(rule if greedy else GSL, g[i], diag[i])
                 if gmax <= tol:
                     break
-            elif it % epoch_len == 0 or partition != P_VARIABLE or greedy:
+            elif it % epoch_len == 0 or partition != P_VARIABLE or (greedy and not use_heap):
                 gmax = 0.0
                 for a in range(nfree):
                     s = fabs(g[freeidx[a]])
@@ -471,6 +543,17 @@ def graph_bcd(const int[::1] indptr, const int[::1] indices, const double[::1] d
                 for k in range(block_ptr[j], block_ptr[j + 1]):
                     blk[nb] = block_idx[k]
                     nb += 1
+            elif use_heap:
+                # the tau best scores, popped from the heap (pushed back after the update)
+                while nb < tau and nh > 0 and key[hp[0]] > 0.0:
+                    blk[nb] = hp[0]
+                    nb += 1
+                    nh -= 1
+                    posh[hp[0]] = -1
+                    if nh > 0:
+                        hp[0] = hp[nh]
+                        posh[hp[0]] = 0
+                        _hdown(hp, posh, key, 0, nh)
             else:
                 if greedy:
                     # top-tau scores by partial selection
@@ -528,6 +611,12 @@ def graph_bcd(const int[::1] indptr, const int[::1] indices, const double[::1] d
                     for t in range(nb):
                         inb[blk[t]] = 0
             if nb == 0:
+                if use_heap:
+                    gmax = 0.0
+                    for a in range(nfree):
+                        s = fabs(g[freeidx[a]])
+                        if s > gmax:
+                            gmax = s
                 break
             # ------------------------------------------------ solve for the step
             for a in range(nb):
@@ -594,6 +683,23 @@ def graph_bcd(const int[::1] indptr, const int[::1] indices, const double[::1] d
                     continue
                 for k in range(indptr[i], indptr[i + 1]):
                     g[indices[k]] += data[k] * d
+            if use_heap:
+                # push the block back, then refresh the keys of its neighbours
+                for a in range(nb):
+                    i = blk[a]
+                    key[i] = _gscore(rule, g[i], diag[i])
+                    hp[nh] = i
+                    posh[i] = nh
+                    nh += 1
+                    _hup(hp, posh, key, nh - 1)
+                for a in range(nb):
+                    i = blk[a]
+                    if dx[a] == 0.0:
+                        continue
+                    for k in range(indptr[i], indptr[i + 1]):
+                        j = indices[k]
+                        if j != i and posh[j] >= 0:
+                            _hset(hp, posh, key, j, _gscore(rule, g[j], diag[j]), nh)
             if n_trace > 0:
                 dq = 0.0
                 for a in range(nb):
@@ -630,6 +736,9 @@ def graph_bcd(const int[::1] indptr, const int[::1] indices, const double[::1] d
     free(ia)
     free(ib)
     free(cnt)
+    free(hp)
+    free(posh)
+    free(key)
     if H != NULL:
         free(H)
     return it, gmax
