@@ -608,51 +608,6 @@ def scores(int rule, const double[::1] w, const double[::1] g, const double[::1]
             out[j] = _score(rule, w[j], g[j], L[j], l1[j], l2, nonneg)
 
 
-def gram_cols_csc(const double[::1] data, const int[::1] indices, const int[::1] indptr,
-                  const double[::1] h, const Py_ssize_t[::1] rows, const Py_ssize_t[::1] cols,
-                  double[:, ::1] out, double[::1] work):
-    """out[a, b] = sum_i X[i, rows[a]] h_i X[i, cols[b]] for a CSC matrix X.
-
-    ``work`` is a zeroed scratch vector of length n_samples (left zeroed).
-    """
-    cdef Py_ssize_t a, b, j, k
-    cdef double s
-    with nogil:
-        for b in range(cols.shape[0]):
-            j = cols[b]
-            for k in range(indptr[j], indptr[j + 1]):
-                work[indices[k]] = h[indices[k]] * data[k]
-            for a in range(rows.shape[0]):
-                s = 0.0
-                for k in range(indptr[rows[a]], indptr[rows[a] + 1]):
-                    s += data[k] * work[indices[k]]
-                out[a, b] = s
-            for k in range(indptr[j], indptr[j + 1]):
-                work[indices[k]] = 0.0
-
-
-def gram_cols_rows(const double[::1] data, const int[::1] indices, const int[::1] indptr,
-                   const double[::1] rdata, const int[::1] rindices, const int[::1] rindptr,
-                   const double[::1] h, const Py_ssize_t[::1] cols, double[:, ::1] outT):
-    """outT[b, a] = sum_i X[i, cols[b]] h_i Xw[i, a], with X in CSC (data, indices, indptr)
-    and Xw = X[:, ws] in CSR (rdata, rindices, rindptr) with local column indices.
-
-    Costs sum over the new columns' entries of the row lengths of Xw.
-    """
-    cdef Py_ssize_t b, j, k, kk, i, m = outT.shape[1]
-    cdef double v
-    with nogil:
-        for b in range(cols.shape[0]):
-            for kk in range(m):
-                outT[b, kk] = 0.0
-            j = cols[b]
-            for k in range(indptr[j], indptr[j + 1]):
-                i = indices[k]
-                v = h[i] * data[k]
-                for kk in range(rindptr[i], rindptr[i + 1]):
-                    outT[b, rindices[kk]] += v * rdata[kk]
-
-
 def col_sq_norms(const double[::1] data, const int[::1] indices, const int[::1] indptr,
                  const double[::1] h, double[::1] out):
     """out[j] = sum_i h_i X[i, j]^2 for a CSC matrix X."""
