@@ -295,6 +295,27 @@ def test_greedy_forest_is_a_maximal_forest_in_score_order(rng):
         assert not _is_forest(W, np.r_[blk, v])
 
 
+@settings(max_examples=20)
+@given(seed=st.integers(0, 2**16), k=st.integers(2, 9), spread=st.sampled_from([1.0, 1e-3, 1e12]))
+def test_greedy_forest_equals_a_reference_in_sorted_score_order(seed, k, spread):
+    # the block is the forest grown from the candidates in decreasing score
+    # order (zero scores excluded), whatever the scores' magnitudes
+    rng = np.random.default_rng(seed)
+    W = _lattice(k)
+    W.eliminate_zeros()
+    n = k * k
+    A = sp.csr_array(sp.diags_array(np.asarray(W.sum(axis=1)).ravel()) - W)
+    score = rng.random(n) * spread ** rng.random(n)
+    score[rng.random(n) < 0.2] = 0.0
+    blk = _graph.greedy_forest(A.indptr.astype(np.int32), A.indices.astype(np.int32), A.data,
+                               score, n)
+    ref = []
+    for v in np.argsort(-score, kind="stable"):
+        if score[v] > 0 and _is_forest(W, np.r_[ref, v].astype(int)):
+            ref.append(int(v))
+    assert blk.tolist() == ref
+
+
 def test_forest_partition_and_coloring(rng):
     W = _lattice(7)
     A = sp.csr_array(sp.diags_array(np.asarray(W.sum(axis=1)).ravel()) - W)
@@ -338,6 +359,37 @@ def test_graph_quadratic_every_rule_reaches_dense_solve(seed, config, k):
     np.testing.assert_allclose(res.coef, bcd_harmonic(W, labelled, y), atol=1e-8)
     obj = res.history["objective_per_update"]
     assert np.all(np.diff(obj) <= 1e-10)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("selection,block_size", [("gs", 1), ("gsl", 1), ("gsq", 3), ("gsd", 4)])
+def test_graph_greedy_heap_picks_the_same_blocks_as_a_scan(selection, block_size):
+    # the heap-maintained scores give the sequence of a full rescan per update
+    rng = np.random.default_rng(5)
+    k = 6
+    W = _lattice(k)
+    W = sp.csr_array(W.multiply(rng.random(W.shape) + 0.5))
+    W = sp.csr_array(0.5 * (W + W.T))
+    n = k * k
+    lab = np.zeros(n, bool)
+    lab[rng.choice(n, 5, replace=False)] = True
+    y = rng.standard_normal(n)
+    gq = GraphQuadratic(W, lab)
+    A = gq.laplacian.toarray()
+    steps = 60
+    res = solve(gq, NoPenalty(), None, y, partition="variable", selection=selection,
+                block_size=block_size, tol=0.0, max_iter=steps)
+    x = np.where(lab, y, 0.0)
+    d = np.diag(A)
+    objs = []
+    for _ in range(steps):
+        g = A @ x
+        score = {"gs": np.abs(g), "gsq": 0.5 * g * g / d}.get(selection, np.abs(g) / np.sqrt(d))
+        score[lab] = -1.0
+        blk = np.argsort(-score, kind="stable")[:block_size]
+        x[blk] += np.linalg.solve(A[np.ix_(blk, blk)], -g[blk])
+        objs.append(0.5 * x @ A @ x)
+    np.testing.assert_allclose(res.history["objective_per_update"], objs, rtol=1e-10)
 
 
 def test_greedy_tree_needs_far_fewer_iterations_than_coordinates():
@@ -588,3 +640,105 @@ def test_residual_newton_path_matches_gram_path(monkeypatch):
         out[flag] = (a.objective, b.objective)
     assert out[True][0] == pytest.approx(out[False][0], rel=1e-10)
     assert out[True][1] == pytest.approx(out[False][1], rel=1e-8)
+
+
+# ------------------------------------------------------------------ fast paths (screening, first pass)
+
+
+@pytest.mark.parametrize("fit_intercept", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("pen", ["l1", "en"])
+def test_sparse_lasso_with_gap_safe_screening_matches_sklearn(fit_intercept, weighted, pen,
+                                                              monkeypatch):
+    import numalg.bcd._solvers as S
+
+    kept = []
+    screen = _cd.screen
+
+    def counting_screen(*args):
+        kept.append(screen(*args))
+        return kept[-1]
+
+    monkeypatch.setattr(S._cd, "screen", counting_screen)
+    rng = np.random.default_rng(11)
+    n, p = 80, 300
+    X = sp.random(n, p, density=0.1, format="csc", random_state=rng, data_rvs=rng.standard_normal)
+    w = np.zeros(p)
+    w[rng.choice(p, 8, replace=False)] = rng.standard_normal(8)
+    y = X @ w + 0.05 * rng.standard_normal(n) + (1.0 if fit_intercept else 0.0)
+    sw = rng.random(n) + 0.5 if weighted else None
+    alpha = 0.05 * np.abs(X.T @ (y - y.mean())).max() / n
+    kw = {} if pen == "l1" else {"l1_ratio": 0.7}
+    cls = Lasso if pen == "l1" else ElasticNet
+    ours = cls(alpha=alpha, tol=1e-13, fit_intercept=fit_intercept, **kw).fit(X, y, sample_weight=sw)
+    ref = getattr(sklm, cls.__name__)(alpha=alpha, tol=1e-15, max_iter=100000,
+                                      fit_intercept=fit_intercept, **kw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ref.fit(X.toarray(), y, sample_weight=sw)
+    l1r = kw.get("l1_ratio", 1.0)
+    a = _sk_lasso_obj(X, y, ours.coef_, ours.intercept_, alpha, l1r, sw)
+    b = _sk_lasso_obj(X, y, ref.coef_, ref.intercept_, alpha, l1r, sw)
+    assert a <= b * (1 + 1e-9)
+    np.testing.assert_allclose(ours.coef_, ref.coef_, atol=1e-6)
+    if pen == "l1":
+        assert kept and min(kept) < p  # screening dropped columns
+    assert ours.result_.gap >= 0
+
+
+def test_estimator_checks_sparse_input_in_the_first_pass():
+    rng = np.random.default_rng(3)
+    X = sp.random(30, 60, density=0.2, format="csr", random_state=rng)
+    y = rng.standard_normal(30)
+    for bad in (np.nan, np.inf):
+        Xb = X.copy()
+        Xb.data[3] = bad
+        with pytest.raises(ValueError, match="finite"):
+            Lasso(alpha=0.01).fit(Xb, y)
+    # duplicate and unsorted entries: the same model as the canonical matrix
+    C = sp.csc_array(X)
+    data, indices, indptr = [], [], [0]
+    for j in range(C.shape[1]):
+        sl = slice(C.indptr[j], C.indptr[j + 1])
+        data += list(C.data[sl][::-1] / 2) * 2  # each entry twice, rows descending
+        indices += list(C.indices[sl][::-1]) * 2
+        indptr.append(len(data))
+    D = sp.csc_array((np.array(data), np.array(indices), np.array(indptr)), shape=X.shape)
+    assert not D.has_canonical_format
+    a = Lasso(alpha=0.01, tol=1e-12).fit(X, y)
+    b = Lasso(alpha=0.01, tol=1e-12).fit(D, y)
+    np.testing.assert_allclose(a.coef_, b.coef_, atol=1e-10)
+    labels = (y > 0).astype(int)
+    a = LogisticRegression(C=10.0, l1_ratio=1.0, tol=1e-12).fit(X, labels)
+    b = LogisticRegression(C=10.0, l1_ratio=1.0, tol=1e-12).fit(D, labels)
+    np.testing.assert_allclose(a.coef_, b.coef_, atol=1e-8)
+    for bad in (np.nan, np.inf):
+        Xb = X.copy()
+        Xb.data[3] = bad
+        for lab in (labels, np.arange(30) % 3):
+            with pytest.raises(ValueError, match="finite"):
+                LogisticRegression(C=1.0, l1_ratio=1.0).fit(Xb, lab)
+
+
+@settings(max_examples=40)
+@given(seed=st.integers(0, 2**16), p=st.integers(1, 80), k=st.integers(1, 90))
+def test_select_ws_kernel_takes_support_and_top_scores(seed, p, k):
+    rng = np.random.default_rng(seed)
+    w = np.where(rng.random(p) < 0.2, rng.standard_normal(p), 0.0)
+    viol = np.where(rng.random(p) < 0.6, rng.random(p), 0.0)
+    scale = rng.random(p) + 0.1 if seed % 2 else np.zeros(0)
+    out, work = np.empty(p, np.intp), np.zeros(p)
+    m = _cd.select_ws(w, viol, scale, k, out, work)
+    got = out[:m]
+    assert np.all(np.diff(got) > 0)
+    sup = np.flatnonzero(w)
+    assert set(sup) <= set(got.tolist())
+    s = viol * (scale if scale.size else 1.0)
+    s[sup] = -1.0
+    room = max(k - sup.size, 0)
+    want = np.sort(s[s > 0])[::-1][:room]
+    extra = np.setdiff1d(got, sup)
+    if sup.size == 0 and want.size == 0:
+        assert m == 1
+    else:
+        np.testing.assert_allclose(np.sort(s[extra])[::-1], want)

@@ -133,7 +133,8 @@ def gram_bcd(double[:, ::1] Q, double[::1] c, double[::1] beta, double[::1] grad
              int rule, int block_size, int update,
              const Py_ssize_t[::1] block_ptr, const Py_ssize_t[::1] block_idx,
              double tol, Py_ssize_t max_updates, bint use_newton,
-             unsigned long long seed, double[::1] trace, double greedy_frac=1.0):
+             unsigned long long seed, double[::1] trace, double greedy_frac=1.0,
+             Py_ssize_t polish_max=0):
     """Block coordinate descent on a dense quadratic model over a working set.
 
     Parameters mirror the module comment; ``grad`` must hold ``Q @ beta - c`` on
@@ -143,6 +144,9 @@ def gram_bcd(double[:, ::1] Q, double[::1] c, double[::1] beta, double[::1] grad
     ``greedy_frac`` < 1 (single coordinates, variable partition) batches the greedy
     rules: one scan of the scores, then exact updates of every coordinate whose
     score is >= greedy_frac times the best, in index order, then a new scan.
+    ``polish_max`` > 0: once converged to ``tol``, one Newton step on the support
+    (if it has at most ``polish_max`` coordinates and the step keeps the signs)
+    makes the solution exact when the support is right.
 
     Returns (n_updates, max_violation, first_full_newton_update, n_newton_steps).
     """
@@ -433,6 +437,23 @@ def gram_bcd(double[:, ::1] Q, double[::1] c, double[::1] beta, double[::1] grad
                 s = _viol(beta[i], grad[i], l1[i], l2, nonneg)
                 if s > maxviol:
                     maxviol = s
+        if polish_max > 0 and use_newton and maxviol <= tol and maxviol > 0.0 and n_trace == 0:
+            nnz_now = 0
+            for i in range(m):
+                if beta[i] != 0.0:
+                    sup[nnz_now] = i
+                    nnz_now += 1
+            if 0 < nnz_now <= polish_max:
+                # a step cut short at a sign change still decreases q; keep it either way
+                ok = _newton_support(Q, beta, grad, l1, l2, sup, nnz_now, H, gl, xb)
+                n_newton += 1
+                if ok and newton_at < 0:
+                    newton_at = n_upd
+                maxviol = 0.0
+                for i in range(m):
+                    s = _viol(beta[i], grad[i], l1[i], l2, nonneg)
+                    if s > maxviol:
+                        maxviol = s
     free(score)
     free(cum)
     free(blk)
@@ -587,51 +608,6 @@ def scores(int rule, const double[::1] w, const double[::1] g, const double[::1]
             out[j] = _score(rule, w[j], g[j], L[j], l1[j], l2, nonneg)
 
 
-def gram_cols_csc(const double[::1] data, const int[::1] indices, const int[::1] indptr,
-                  const double[::1] h, const Py_ssize_t[::1] rows, const Py_ssize_t[::1] cols,
-                  double[:, ::1] out, double[::1] work):
-    """out[a, b] = sum_i X[i, rows[a]] h_i X[i, cols[b]] for a CSC matrix X.
-
-    ``work`` is a zeroed scratch vector of length n_samples (left zeroed).
-    """
-    cdef Py_ssize_t a, b, j, k
-    cdef double s
-    with nogil:
-        for b in range(cols.shape[0]):
-            j = cols[b]
-            for k in range(indptr[j], indptr[j + 1]):
-                work[indices[k]] = h[indices[k]] * data[k]
-            for a in range(rows.shape[0]):
-                s = 0.0
-                for k in range(indptr[rows[a]], indptr[rows[a] + 1]):
-                    s += data[k] * work[indices[k]]
-                out[a, b] = s
-            for k in range(indptr[j], indptr[j + 1]):
-                work[indices[k]] = 0.0
-
-
-def gram_cols_rows(const double[::1] data, const int[::1] indices, const int[::1] indptr,
-                   const double[::1] rdata, const int[::1] rindices, const int[::1] rindptr,
-                   const double[::1] h, const Py_ssize_t[::1] cols, double[:, ::1] outT):
-    """outT[b, a] = sum_i X[i, cols[b]] h_i Xw[i, a], with X in CSC (data, indices, indptr)
-    and Xw = X[:, ws] in CSR (rdata, rindices, rindptr) with local column indices.
-
-    Costs sum over the new columns' entries of the row lengths of Xw.
-    """
-    cdef Py_ssize_t b, j, k, kk, i, m = outT.shape[1]
-    cdef double v
-    with nogil:
-        for b in range(cols.shape[0]):
-            for kk in range(m):
-                outT[b, kk] = 0.0
-            j = cols[b]
-            for k in range(indptr[j], indptr[j + 1]):
-                i = indices[k]
-                v = h[i] * data[k]
-                for kk in range(rindptr[i], rindptr[i + 1]):
-                    outT[b, rindices[kk]] += v * rdata[kk]
-
-
 def col_sq_norms(const double[::1] data, const int[::1] indices, const int[::1] indptr,
                  const double[::1] h, double[::1] out):
     """out[j] = sum_i h_i X[i, j]^2 for a CSC matrix X."""
@@ -775,3 +751,215 @@ def gram_ws_update(const double[::1] data, const int[::1] indices, const int[::1
         free(rind)
         free(rdat)
         free(col)
+
+
+def csc_first_pass(const double[::1] data, const int[::1] indices, const int[::1] indptr,
+                   const double[::1] h, const double[::1] hy, double[::1] xty, double[::1] xth,
+                   double[::1] sqn, double[::1] nrm2):
+    """One pass over a CSC matrix X: xty = X^T hy, xth = X^T h, sqn[j] = sum_i h_i X_ij^2,
+    nrm2[j] = sum_i X_ij^2.  Returns 0, or 1 if X holds a non-finite value, or 2 if a
+    column's row indices are not strictly increasing (unsorted or duplicate entries).
+    """
+    cdef Py_ssize_t j, k, i, prev
+    cdef double a, b, c, d, x, chk = 0.0
+    cdef int status = 0
+    with nogil:
+        for j in range(xty.shape[0]):
+            a = 0.0
+            b = 0.0
+            c = 0.0
+            d = 0.0
+            prev = -1
+            for k in range(indptr[j], indptr[j + 1]):
+                i = indices[k]
+                if i <= prev:
+                    status = 2
+                prev = i
+                x = data[k]
+                chk += x * 0.0  # NaN once an inf or NaN is met
+                a += x * hy[i]
+                b += x * h[i]
+                c += h[i] * x * x
+                d += x * x
+            xty[j] = a
+            xth[j] = b
+            sqn[j] = c
+            nrm2[j] = d
+    if chk != chk:
+        return 1
+    return status
+
+
+def csc_rmatvec_mask(const double[::1] data, const int[::1] indices, const int[::1] indptr,
+                     const double[::1] v, double scale, const char[::1] keep, double[::1] out):
+    """out[j] = scale * X[:, j]^T v where keep[j], else 0, for a CSC matrix X."""
+    cdef Py_ssize_t j, k
+    cdef double s
+    with nogil:
+        for j in range(out.shape[0]):
+            if not keep[j]:
+                out[j] = 0.0
+                continue
+            s = 0.0
+            for k in range(indptr[j], indptr[j + 1]):
+                s += data[k] * v[indices[k]]
+            out[j] = scale * s
+
+
+def ls_stats(const double[::1] w, const double[::1] g, double l1, double l2, bint nonneg,
+             double[::1] viol):
+    """KKT violations of a uniform l1/l2 penalty into ``viol``; returns (max violation,
+    sum |w|, sum w^2, max |g|)."""
+    cdef Py_ssize_t j
+    cdef double v, kkt = 0.0, s1 = 0.0, s2 = 0.0, gm = 0.0, b
+    with nogil:
+        for j in range(w.shape[0]):
+            b = w[j]
+            v = _viol(b, g[j], l1, l2, nonneg)
+            viol[j] = v
+            if v > kkt:
+                kkt = v
+            s1 += fabs(b)
+            s2 += b * b
+            if fabs(g[j]) > gm:
+                gm = fabs(g[j])
+    return kkt, s1, s2, gm
+
+
+def screen(const double[::1] xt, const double[::1] w, const double[::1] nrm, double scale,
+           double radius, double l1, char[::1] keep):
+    """Gap safe screening: drop j (keep[j] = 0) when w_j = 0 and
+    scale |xt_j| + radius ||X_j|| < l1.  Returns the number of columns kept."""
+    cdef Py_ssize_t j, nk = 0
+    with nogil:
+        for j in range(w.shape[0]):
+            if keep[j]:
+                if w[j] == 0.0 and scale * fabs(xt[j]) + radius * nrm[j] < l1:
+                    keep[j] = 0
+                else:
+                    nk += 1
+    return nk
+
+
+def select_ws(const double[::1] w, const double[::1] viol, const double[::1] scale,
+              Py_ssize_t k, Py_ssize_t[::1] out, double[::1] work):
+    """The working set: the support of w plus the coordinates of largest viol * scale
+    (scale may be empty: 1) with a positive score, at least one coordinate, at most
+    max(k, |support|); written sorted into ``out``, returns its size.  ``work`` has
+    length >= len(w)."""
+    cdef Py_ssize_t p = w.shape[0], j, m = 0, ns = 0, lo, hi, i, t, a, b
+    cdef double piv, s, tmp
+    cdef bint scaled = scale.shape[0] > 0
+    cdef Py_ssize_t* cand = <Py_ssize_t*> malloc((p + 1) * sizeof(Py_ssize_t))
+    with nogil:
+        # support first (kept), then candidates with positive scores
+        for j in range(p):
+            if w[j] != 0.0:
+                out[ns] = j
+                ns += 1
+        for j in range(p):
+            if w[j] == 0.0:
+                s = viol[j] * scale[j] if scaled else viol[j]
+                if s > 0.0:
+                    work[m] = s
+                    cand[m] = j
+                    m += 1
+        t = k - ns  # room left for violators
+        if t < 0:
+            t = 0
+        if ns == 0 and t == 0:
+            t = 1
+        if t == 0:
+            m = 0
+        elif t < m:
+            # quickselect: the t largest scores into work[0:t]
+            lo = 0
+            hi = m - 1
+            while lo < hi:
+                piv = work[(lo + hi) // 2]
+                a = lo
+                b = hi
+                while a <= b:
+                    while work[a] > piv:
+                        a += 1
+                    while work[b] < piv:
+                        b -= 1
+                    if a <= b:
+                        tmp = work[a]
+                        work[a] = work[b]
+                        work[b] = tmp
+                        i = cand[a]
+                        cand[a] = cand[b]
+                        cand[b] = i
+                        a += 1
+                        b -= 1
+                if t - 1 <= b:
+                    hi = b
+                elif t - 1 >= a:
+                    lo = a
+                else:
+                    break
+            m = t
+        # merge into sorted order through a mark on the chosen coordinates
+        for j in range(m):
+            work[cand[j]] = -1.0
+        for j in range(ns):
+            work[out[j]] = -1.0
+        t = ns + m
+        m = 0
+        for j in range(p):
+            if work[j] == -1.0:
+                out[m] = j
+                m += 1
+                work[j] = 0.0
+        if m == 0 and p > 0:
+            out[0] = 0
+            m = 1
+    free(cand)
+    return m
+
+
+def csc_first_pass_uniform(const double[::1] data, const int[::1] indices,
+                           const int[::1] indptr, const double[::1] y, double[::1] xty,
+                           double[::1] colsum, double[::1] nrm2):
+    """:func:`csc_first_pass` for uniform weights: xty = X^T y, colsum = X^T 1,
+    nrm2[j] = sum_i X_ij^2; same return codes."""
+    cdef Py_ssize_t j, k, i, prev
+    cdef double a, b, d, x, chk = 0.0
+    cdef int status = 0
+    with nogil:
+        for j in range(xty.shape[0]):
+            a = 0.0
+            b = 0.0
+            d = 0.0
+            prev = -1
+            for k in range(indptr[j], indptr[j + 1]):
+                i = indices[k]
+                if i <= prev:
+                    status = 2
+                prev = i
+                x = data[k]
+                chk += x * 0.0  # NaN once an inf or NaN is met
+                a += x * y[i]
+                b += x
+                d += x * x
+            xty[j] = a
+            colsum[j] = b
+            nrm2[j] = d
+    if chk != chk:
+        return 1
+    return status
+
+
+def col_sq_norms_cols(const double[::1] data, const int[::1] indices, const int[::1] indptr,
+                      const double[::1] h, const Py_ssize_t[::1] cols, double[::1] out):
+    """out[j] = sum_i h_i X[i, j]^2 for the columns j in ``cols`` of a CSC matrix X."""
+    cdef Py_ssize_t a, j, k
+    cdef double s
+    with nogil:
+        for a in range(cols.shape[0]):
+            j = cols[a]
+            s = 0.0
+            for k in range(indptr[j], indptr[j + 1]):
+                s += h[indices[k]] * data[k] * data[k]
+            out[j] = s

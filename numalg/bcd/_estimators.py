@@ -23,7 +23,7 @@ from ._objects import (
     NoPenalty,
     Quadratic,
 )
-from ._solvers import PARTITIONS, SELECTIONS, UPDATES, solve
+from ._solvers import PARTITIONS, SELECTIONS, UPDATES, _fit_validated, solve
 
 __all__ = ["Lasso", "ElasticNet", "LogisticRegression", "LabelPropagation"]
 
@@ -86,20 +86,23 @@ class _LinearRegressorBCD(RegressorMixin, BaseEstimator):
             Fitted estimator.
         """
         self._validate_params()
+        # a sparse X's finiteness is checked in the solver's first pass over it
         X, y = validate_data(self, X, y, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
-                             y_numeric=True)
-        sw = _check_sample_weight(sample_weight, X, dtype=np.float64)
-        if sw.sum() <= 0:
-            raise ValueError("sample_weight must have a positive sum")
+                             y_numeric=True, ensure_all_finite=not sp.issparse(X))
+        sw = None
+        if sample_weight is not None:
+            sw = _check_sample_weight(sample_weight, X, dtype=np.float64)
+            if sw.sum() <= 0:
+                raise ValueError("sample_weight must have a positive sum")
         n_features = X.shape[1]
         warm = None
         if self.warm_start and getattr(self, "coef_", None) is not None and self.coef_.shape == (n_features,):
             warm = self.coef_
-        res = solve(
-            Quadratic(), self._penalty(), X, y, selection=self.selection,
+        res = _fit_validated(
+            Quadratic(), self._penalty(), X, y, sw, selection=self.selection,
             block_size=_block_size(self.block_size, n_features), partition=self.partition,
             update=self.update, tol=self.tol, max_iter=self.max_iter, warm_start_coef=warm,
-            verbose=bool(self.verbose), fit_intercept=self.fit_intercept, sample_weight=sw,
+            verbose=bool(self.verbose), fit_intercept=self.fit_intercept,
             random_state=_seed(self.random_state),
         )
         self.coef_ = res.coef
@@ -437,7 +440,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             Fitted estimator.
         """
         self._validate_params()
-        X, y = validate_data(self, X, y, accept_sparse=["csc", "csr", "coo"], dtype=np.float64)
+        X, y = validate_data(self, X, y, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
+                             ensure_all_finite=not sp.issparse(X))
         check_classification_targets(y)
         classes, yi = np.unique(y, return_inverse=True)
         if classes.size < 2:
@@ -475,10 +479,14 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                       fit_intercept=self.fit_intercept, sample_weight=sw,
                       random_state=_seed(self.random_state))
         if K == 2:
-            res = solve(Logistic(), pen, X, 2.0 * yi - 1.0, **common)
+            # a sparse X's finiteness is checked in the solver's first pass over it
+            del common["sample_weight"]
+            res = _fit_validated(Logistic(), pen, X, 2.0 * yi - 1.0, sw, **common)
             self.coef_ = res.coef[None, :].copy()
             self.intercept_ = np.array([float(res.intercept)])
         else:
+            if sp.issparse(X) and X.nnz and not np.isfinite(X.data).all():
+                raise ValueError("X must contain only finite values (no NaN or infinity)")
             res = solve(Multinomial(), pen, X, yi, **common)
             self.coef_ = np.ascontiguousarray(res.coef.T)
             self.intercept_ = np.asarray(res.intercept, dtype=np.float64).copy()

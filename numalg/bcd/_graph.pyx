@@ -7,7 +7,7 @@
 # elimination from the leaves to the roots (each leaf's pivot is folded into
 # its parent) and back-substitution from the roots to the leaves.
 from libc.math cimport fabs, sqrt, INFINITY
-from libc.stdlib cimport malloc, free, qsort
+from libc.stdlib cimport malloc, free
 from scipy.linalg.cython_lapack cimport dposv
 
 cdef enum:
@@ -36,15 +36,6 @@ cdef struct ScoreIdx:
     Py_ssize_t i
 
 
-cdef int _cmp_desc(const void* a, const void* b) noexcept nogil:
-    cdef double x = (<ScoreIdx*> a).s, y = (<ScoreIdx*> b).s
-    if x > y:
-        return -1
-    if x < y:
-        return 1
-    return 0
-
-
 cdef inline unsigned long long _rng_next(unsigned long long* s) noexcept nogil:
     cdef unsigned long long x = s[0]
     x ^= x >> 12
@@ -56,6 +47,67 @@ cdef inline unsigned long long _rng_next(unsigned long long* s) noexcept nogil:
 
 cdef inline double _rng_unif(unsigned long long* s) noexcept nogil:
     return (_rng_next(s) >> 11) * (1.0 / 9007199254740992.0)
+
+
+cdef union _DU:
+    double d
+    unsigned long long u
+
+
+cdef Py_ssize_t _sort_desc(const double* sc, const Py_ssize_t* ids, Py_ssize_t m,
+                           unsigned int* ka, Py_ssize_t* ia, unsigned int* kb, Py_ssize_t* ib,
+                           Py_ssize_t* cnt, Py_ssize_t* out) noexcept nogil:
+    """Indices ``ids[a]`` with ``sc[a] > 0`` into ``out`` by decreasing score; returns the count.
+
+    An LSD radix sort (4 passes of 8 bits, stable) on the top 32 bits of the
+    IEEE-754 pattern, which orders positive doubles; scores equal to about
+    1e-6 relative keep their input order.  ``cnt`` holds 4 * 256 counters,
+    the four buffers ``m`` entries each.
+    """
+    cdef Py_ssize_t a, nc = 0, b, tot, c
+    cdef unsigned int key
+    cdef int pss, sh
+    cdef _DU du
+    cdef unsigned int* kt
+    cdef Py_ssize_t* it
+    for a in range(4 * 256):
+        cnt[a] = 0
+    for a in range(m):
+        if sc[a] > 0.0:
+            du.d = sc[a]
+            key = 0xFFFFFFFFu - <unsigned int> (du.u >> 32)
+            ka[nc] = key
+            ia[nc] = ids[a]
+            cnt[key & 0xFF] += 1
+            cnt[256 + ((key >> 8) & 0xFF)] += 1
+            cnt[512 + ((key >> 16) & 0xFF)] += 1
+            cnt[768 + (key >> 24)] += 1
+            nc += 1
+    for pss in range(4):
+        sh = 8 * pss
+        # a pass where every key has the same digit changes nothing
+        if nc == 0 or cnt[256 * pss + ((ka[0] >> sh) & 0xFF)] == nc:
+            continue
+        tot = 0
+        for b in range(256):
+            c = cnt[256 * pss + b]
+            cnt[256 * pss + b] = tot
+            tot += c
+        for a in range(nc):
+            b = 256 * pss + ((ka[a] >> sh) & 0xFF)
+            c = cnt[b]
+            cnt[b] = c + 1
+            kb[c] = ka[a]
+            ib[c] = ia[a]
+        kt = ka
+        ka = kb
+        kb = kt
+        it = ia
+        ia = ib
+        ib = it
+    for a in range(nc):
+        out[a] = ia[a]
+    return nc
 
 
 cdef Py_ssize_t _find(Py_ssize_t* uf, Py_ssize_t i) noexcept nogil:
@@ -258,7 +310,12 @@ def greedy_forest(const int[::1] indptr, const int[::1] indices, const double[::
     cdef Py_ssize_t n = score.shape[0], i, nc = 0, nb
     out = np.empty(n, dtype=np.intp)
     cdef Py_ssize_t[::1] o = out
-    cdef ScoreIdx* si = <ScoreIdx*> malloc((n + 1) * sizeof(ScoreIdx))
+    cdef Py_ssize_t* ids = <Py_ssize_t*> malloc((n + 1) * sizeof(Py_ssize_t))
+    cdef unsigned int* ka = <unsigned int*> malloc((n + 1) * sizeof(unsigned int))
+    cdef unsigned int* kb = <unsigned int*> malloc((n + 1) * sizeof(unsigned int))
+    cdef Py_ssize_t* ia = <Py_ssize_t*> malloc((n + 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* ib = <Py_ssize_t*> malloc((n + 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* cnt = <Py_ssize_t*> malloc(4 * 256 * sizeof(Py_ssize_t))
     cdef Py_ssize_t* uf = <Py_ssize_t*> malloc((n + 1) * sizeof(Py_ssize_t))
     cdef char* inb = <char*> malloc((n + 1) * sizeof(char))
     cdef Py_ssize_t* roots = <Py_ssize_t*> malloc((n + 1) * sizeof(Py_ssize_t))
@@ -267,20 +324,75 @@ def greedy_forest(const int[::1] indptr, const int[::1] indices, const double[::
         for i in range(n):
             uf[i] = i
             inb[i] = 0
-            if score[i] > 0.0:
-                si[nc].s = score[i]
-                si[nc].i = i
-                nc += 1
-        qsort(si, nc, sizeof(ScoreIdx), _cmp_desc)
-        for i in range(nc):
-            cand[i] = si[i].i
-        nb = _grow_forest(indptr, indices, data, cand, nc, max_size, uf, inb, roots, &o[0])
-    free(si)
+            ids[i] = i
+        nc = _sort_desc(&score[0] if n > 0 else NULL, ids, n, ka, ia, kb, ib, cnt, cand)
+        nb = _grow_forest(indptr, indices, data, cand, nc, max_size, uf, inb, roots,
+                          &o[0] if n > 0 else NULL)
+    free(ids)
+    free(ka)
+    free(kb)
+    free(ia)
+    free(ib)
+    free(cnt)
     free(uf)
     free(inb)
     free(roots)
     free(cand)
     return out[:nb]
+
+
+# ---------------------------------------------------------------- indexed max-heap
+# Greedy scores of variable blocks on a graph are kept in a binary max-heap of
+# the free nodes: a block update changes the gradient only at the block and its
+# neighbours, so their keys are updated in O(deg log n) instead of rescanning
+# all n scores.
+
+cdef inline void _hswap(Py_ssize_t* hp, Py_ssize_t* posh, Py_ssize_t a, Py_ssize_t b) noexcept nogil:
+    cdef Py_ssize_t t = hp[a]
+    hp[a] = hp[b]
+    hp[b] = t
+    posh[hp[a]] = a
+    posh[hp[b]] = b
+
+
+cdef inline void _hup(Py_ssize_t* hp, Py_ssize_t* posh, const double* key, Py_ssize_t k) noexcept nogil:
+    cdef Py_ssize_t par
+    while k > 0:
+        par = (k - 1) >> 1
+        if key[hp[par]] >= key[hp[k]]:
+            break
+        _hswap(hp, posh, par, k)
+        k = par
+
+
+cdef inline void _hdown(Py_ssize_t* hp, Py_ssize_t* posh, const double* key, Py_ssize_t k,
+                        Py_ssize_t nh) noexcept nogil:
+    cdef Py_ssize_t c, best
+    while True:
+        c = 2 * k + 1
+        if c >= nh:
+            break
+        best = c
+        if c + 1 < nh and key[hp[c + 1]] > key[hp[c]]:
+            best = c + 1
+        if key[hp[best]] <= key[hp[k]]:
+            break
+        _hswap(hp, posh, best, k)
+        k = best
+
+
+cdef inline void _hset(Py_ssize_t* hp, Py_ssize_t* posh, double* key, Py_ssize_t i, double s,
+                       Py_ssize_t nh) noexcept nogil:
+    """Change node i's key (no-op for nodes outside the heap)."""
+    cdef Py_ssize_t k = posh[i]
+    cdef double old = key[i]
+    key[i] = s
+    if k < 0:
+        return
+    if s > old:
+        _hup(hp, posh, key, k)
+    elif s < old:
+        _hdown(hp, posh, key, k, nh)
 
 
 cdef inline double _gscore(int rule, double g, double a) noexcept nogil:
@@ -336,6 +448,17 @@ def graph_bcd(const int[::1] indptr, const int[::1] indices, const double[::1] d
     cdef double* cum = <double*> malloc((n + 2) * sizeof(double))
     cdef double* bs = <double*> malloc((n_blocks + 1) * sizeof(double))
     cdef ScoreIdx* si = <ScoreIdx*> malloc((n + 1) * sizeof(ScoreIdx))
+    cdef double* sc = <double*> malloc((n + 1) * sizeof(double))
+    cdef unsigned int* ka = <unsigned int*> malloc((n + 1) * sizeof(unsigned int))
+    cdef unsigned int* kb = <unsigned int*> malloc((n + 1) * sizeof(unsigned int))
+    cdef Py_ssize_t* ia = <Py_ssize_t*> malloc((n + 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* ib = <Py_ssize_t*> malloc((n + 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* cnt = <Py_ssize_t*> malloc(4 * 256 * sizeof(Py_ssize_t))
+    cdef bint use_heap = greedy and partition == P_VARIABLE
+    cdef Py_ssize_t* hp = <Py_ssize_t*> malloc((n + 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* posh = <Py_ssize_t*> malloc((n + 1) * sizeof(Py_ssize_t))
+    cdef double* key = <double*> malloc((n + 1) * sizeof(double))
+    cdef Py_ssize_t nh = 0
     cdef Py_ssize_t tau = block_size if block_size > 0 else 1
     cdef double* H = <double*> malloc((tau * tau + 1) * sizeof(double)) if (partition == P_VARIABLE and tau > 1 and tau <= 512) else NULL
     with nogil:
@@ -359,8 +482,32 @@ def graph_bcd(const int[::1] indptr, const int[::1] indices, const double[::1] d
             epoch_len = 1
         if epoch_len < 1:
             epoch_len = 1
+        if use_heap:
+            for i in range(n):
+                posh[i] = -1
+            for a in range(nfree):
+                i = freeidx[a]
+                key[i] = _gscore(rule, g[i], diag[i])
+                hp[a] = i
+                posh[i] = a
+            nh = nfree
+            a = nh // 2 - 1
+            while a >= 0:
+                _hdown(hp, posh, key, a, nh)
+                a -= 1
         while it < max_iter and nfree > 0:
-            if it % epoch_len == 0 or partition != P_VARIABLE or greedy:
+            if partition == P_GREEDY_TREE:
+                # scores and the stopping test in one pass
+                gmax = 0.0
+                for a in range(nfree):
+                    i = freeidx[a]
+                    s = fabs(g[i])
+                    if s > gmax:
+                        gmax = s
+                    sc[a] = _gscore(rule if greedy else GSL, g[i], diag[i])
+                if gmax <= tol:
+                    break
+            elif it % epoch_len == 0 or partition != P_VARIABLE or (greedy and not use_heap):
                 gmax = 0.0
                 for a in range(nfree):
                     s = fabs(g[freeidx[a]])
@@ -371,17 +518,7 @@ def graph_bcd(const int[::1] indptr, const int[::1] indices, const double[::1] d
             # ------------------------------------------------ choose the block
             nb = 0
             if partition == P_GREEDY_TREE:
-                nc = 0
-                for a in range(nfree):
-                    i = freeidx[a]
-                    s = _gscore(rule if greedy else GSL, g[i], diag[i])
-                    if s > 0.0:
-                        si[nc].s = s
-                        si[nc].i = i
-                        nc += 1
-                qsort(si, nc, sizeof(ScoreIdx), _cmp_desc)
-                for a in range(nc):
-                    cand[a] = si[a].i
+                nc = _sort_desc(sc, freeidx, nfree, ka, ia, kb, ib, cnt, cand)
                 nb = _grow_forest(indptr, indices, data, cand, nc,
                                   block_size if block_size > 0 else nfree, uf, inb, roots, blk)
             elif partition == P_FIXED:
@@ -406,6 +543,17 @@ def graph_bcd(const int[::1] indptr, const int[::1] indices, const double[::1] d
                 for k in range(block_ptr[j], block_ptr[j + 1]):
                     blk[nb] = block_idx[k]
                     nb += 1
+            elif use_heap:
+                # the tau best scores, popped from the heap (pushed back after the update)
+                while nb < tau and nh > 0 and key[hp[0]] > 0.0:
+                    blk[nb] = hp[0]
+                    nb += 1
+                    nh -= 1
+                    posh[hp[0]] = -1
+                    if nh > 0:
+                        hp[0] = hp[nh]
+                        posh[hp[0]] = 0
+                        _hdown(hp, posh, key, 0, nh)
             else:
                 if greedy:
                     # top-tau scores by partial selection
@@ -463,6 +611,12 @@ def graph_bcd(const int[::1] indptr, const int[::1] indices, const double[::1] d
                     for t in range(nb):
                         inb[blk[t]] = 0
             if nb == 0:
+                if use_heap:
+                    gmax = 0.0
+                    for a in range(nfree):
+                        s = fabs(g[freeidx[a]])
+                        if s > gmax:
+                            gmax = s
                 break
             # ------------------------------------------------ solve for the step
             for a in range(nb):
@@ -529,6 +683,23 @@ def graph_bcd(const int[::1] indptr, const int[::1] indices, const double[::1] d
                     continue
                 for k in range(indptr[i], indptr[i + 1]):
                     g[indices[k]] += data[k] * d
+            if use_heap:
+                # push the block back, then refresh the keys of its neighbours
+                for a in range(nb):
+                    i = blk[a]
+                    key[i] = _gscore(rule, g[i], diag[i])
+                    hp[nh] = i
+                    posh[i] = nh
+                    nh += 1
+                    _hup(hp, posh, key, nh - 1)
+                for a in range(nb):
+                    i = blk[a]
+                    if dx[a] == 0.0:
+                        continue
+                    for k in range(indptr[i], indptr[i + 1]):
+                        j = indices[k]
+                        if j != i and posh[j] >= 0:
+                            _hset(hp, posh, key, j, _gscore(rule, g[j], diag[j]), nh)
             if n_trace > 0:
                 dq = 0.0
                 for a in range(nb):
@@ -559,6 +730,15 @@ def graph_bcd(const int[::1] indptr, const int[::1] indices, const double[::1] d
     free(cum)
     free(bs)
     free(si)
+    free(sc)
+    free(ka)
+    free(kb)
+    free(ia)
+    free(ib)
+    free(cnt)
+    free(hp)
+    free(posh)
+    free(key)
     if H != NULL:
         free(H)
     return it, gmax

@@ -66,6 +66,7 @@ def _single_threaded_blas():
     return _CONTROLLER.limit(limits=1, user_api="blas")
 _EMPTY_D = np.zeros(0)
 _EMPTY_F = np.zeros((1, 1), order="F")
+_EMPTY_G = np.zeros((0, 0))
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
@@ -113,19 +114,30 @@ class BCDResult(IterativeResult):
 def _matvec_cols(X, ws, d):
     """X[:, ws] @ d."""
     if sp.issparse(X):
-        return X[:, ws] @ d
+        out = np.zeros(X.shape[0])
+        _cd.csc_cols_axpy(X.data, X.indices.astype(np.int32, copy=False),
+                          X.indptr.astype(np.int32, copy=False), ws.astype(np.intp, copy=False),
+                          -d, out)
+        return out
     return X[:, ws] @ d
+
+
+def _rmatvec(X, v):
+    """X^T v as a 1-D array."""
+    if sp.issparse(X):
+        out = np.empty(X.shape[1])
+        _cd.csc_rmatvec(X.data, X.indices.astype(np.int32, copy=False),
+                        X.indptr.astype(np.int32, copy=False), v, 1.0, out)
+        return out
+    return np.asarray(X.T @ v).ravel()
 
 
 def _gram(X, ws, weights):
     """X[:, ws]^T diag(weights) X[:, ws] as a dense C-ordered array."""
     if sp.issparse(X):
-        R = sp.csr_array(X[:, ws])
         G = np.empty((ws.size, ws.size))
-        _cd.gram_cols_rows(X.data, X.indices.astype(np.int32, copy=False),
-                           X.indptr.astype(np.int32, copy=False), R.data,
-                           R.indices.astype(np.int32, copy=False),
-                           R.indptr.astype(np.int32, copy=False), weights,
+        _cd.gram_ws_update(X.data, X.indices.astype(np.int32, copy=False),
+                           X.indptr.astype(np.int32, copy=False), weights, _EMPTY_G, _EMPTY_I,
                            ws.astype(np.intp, copy=False), G)
         return G
     else:
@@ -431,6 +443,51 @@ def _dispatch(datafit, penalty, X, y, block_size, warm_start_coef, fit_intercept
     raise TypeError(f"unsupported datafit {datafit!r}")  # pragma: no cover
 
 
+def _fit_validated(datafit, penalty, X, y, sample_weight, *, selection, block_size, partition,
+                   update, tol, max_iter, warm_start_coef, verbose, fit_intercept, random_state):
+    """The estimators' entry to the least-squares and binary logistic solvers.
+
+    ``X`` and ``y`` come from ``validate_data`` (float64; the finiteness of a
+    sparse ``X`` is checked in the solver's first pass over it), so the
+    separate checks of :func:`solve` are skipped.
+    """
+    from .._validation import check_random_state
+
+    if sp.issparse(X):
+        X = sp.csc_array(X)
+    y = np.ascontiguousarray(y, dtype=np.float64)
+    n, p = X.shape
+    tau = 1 if block_size is None else check_int(block_size, "block_size", min_val=1, max_val=p)
+    opts = dict(selection=selection, partition=partition, update=update, tol=tol,
+                max_iter=max_iter, verbose=bool(verbose), callback=None,
+                rng=check_random_state(random_state), fit_intercept=bool(fit_intercept),
+                tau=tau, working_set=True)
+    h = _sample_weights(sample_weight, n)
+    w0 = _warm(warm_start_coef, (p,))
+    solver = _solve_quadratic if isinstance(datafit, Quadratic) else _solve_logistic
+    with _single_threaded_blas():
+        return solver(X, y, h, penalty, w0, **opts)
+
+
+def _csc_first_pass(X, h, v):
+    """(X, X^T v, sum_i h_i X_ij^2) in one pass over a CSC X, checking on the way that X is
+    finite (ValueError otherwise) and canonical (else a canonical copy is returned)."""
+    p = X.shape[1]
+    for _ in range(2):
+        xtv, xth, sqn, nrm2 = (np.empty(p) for _ in range(4))
+        status = _cd.csc_first_pass(X.data, X.indices.astype(np.int32, copy=False),
+                                    X.indptr.astype(np.int32, copy=False), h, v, xtv, xth, sqn,
+                                    nrm2)
+        if status == 1:
+            raise ValueError("X must contain only finite values (no NaN or infinity)")
+        if status == 0:
+            break
+        X = sp.csc_array(X, copy=True)
+        X.sum_duplicates()
+        X.sort_indices()
+    return X, xtv, sqn
+
+
 def _warm(w, shape):
     if w is None:
         return np.zeros(shape)
@@ -492,31 +549,61 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
     n, p = X.shape
     t0 = time.perf_counter()
     l1v = np.full(p, penalty.l1)
-    l2, nonneg = penalty.l2, penalty.nonneg
+    l1, l2, nonneg = penalty.l1, penalty.l2, penalty.nonneg
     rule = _RULE[selection]
     upd = _UPDATE[update]
     issparse = sp.issparse(X)
-    xbar = np.asarray(X.T @ h).ravel() if fit_intercept else np.zeros(p)
     ybar = float(h @ y) if fit_intercept else 0.0
-    sqn = _sq_norms(X, h)
+    nrm2 = None
+    if issparse:
+        # one pass over X: X^T (h y), X^T h, weighted and plain squared column norms,
+        # finiteness and canonical format (estimators skip the separate checks)
+        uniform = bool(h[0] == h.max() == h.min())
+        for _ in range(2):
+            ind32 = X.indices.astype(np.int32, copy=False)
+            ptr32 = X.indptr.astype(np.int32, copy=False)
+            xty, xth, sqn, nrm2 = (np.empty(p) for _ in range(4))
+            if uniform:
+                status = _cd.csc_first_pass_uniform(X.data, ind32, ptr32, y, xty, xth, nrm2)
+                h0 = float(h[0])
+                xty *= h0
+                xth *= h0
+                np.multiply(nrm2, h0, out=sqn)
+            else:
+                status = _cd.csc_first_pass(X.data, ind32, ptr32, h, h * y, xty, xth, sqn, nrm2)
+            if status == 1:
+                raise ValueError("X must contain only finite values (no NaN or infinity)")
+            if status == 0:
+                break
+            X = sp.csc_array(X, copy=True)
+            X.sum_duplicates()
+            X.sort_indices()
+        xbar = xth if fit_intercept else np.zeros(p)
+        g0 = -(xty - ybar * xth) if fit_intercept else -xty
+    else:
+        xbar = np.asarray(X.T @ h).ravel() if fit_intercept else np.zeros(p)
+        sqn = _sq_norms(X, h)
+        g0 = -np.asarray(X.T @ (h * (y - ybar))).ravel()
     L = np.maximum(sqn - xbar * xbar, 0.0)
     r = y - ybar - (X @ w - float(xbar @ w)) if np.any(w) else y - ybar
     P0 = 0.5 * float(h @ (y - ybar) ** 2)
     gram_cache = _GramCache(X, h)
-    if issparse:
-        g0 = np.empty(p)
-        _cd.csc_rmatvec(gram_cache.data, gram_cache.indices, gram_cache.indptr, h * (y - ybar),
-                        -1.0, g0)
-    else:
-        g0 = -np.asarray(X.T @ (h * (y - ybar))).ravel()
-    viol0 = float(penalty.subdiff_distance(np.zeros(p), g0).max()) if p else 0.0
+    viol = np.empty(p)
+    viol0 = _cd.ls_stats(np.zeros(p), g0, l1, l2, nonneg, viol)[0] if p else 0.0
     has_gap = _has_gap(penalty)
+    # gap safe screening (sparse X, working sets): a column j with w_j = 0 and
+    # |X_j^T theta| + ||X_j|| sqrt(2 max(h) gap) < l1 is zero at every optimum
+    # (the dual is 1/max(h)-strongly concave), so it is dropped from the gradient
+    # passes; the gap of the reduced problem still bounds P(w) - P*.
+    screening = issparse and working_set and has_gap and l1 > 0 and p > _P0
+    keep = np.ones(p, dtype=np.int8) if screening else None
+    nrm = np.sqrt(nrm2) if screening else None
+    rad_scale = 2.0 * float(h.max()) if screening else 0.0
     hist = {k: [] for k in ("objective", "gap", "kkt", "n_updates", "time")}
     if not working_set:
         hist["objective_per_update"] = []
     n_upd = 0
     newton_at = None
-    ws_size = min(p, 10)
     converged = False
     stopped = False
     gap = np.nan
@@ -527,6 +614,12 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
 
     first = not np.any(w)
     inv_sqrt_L = None
+    # a final Newton step on the inner support (s^3 / 3 flops) when it costs less than a
+    # pass over X: it makes the working-set solution exact once the support is right
+    polish_max = int((3.0 * (X.nnz if issparse else n * p)) ** (1.0 / 3.0)) if working_set else 0
+    ws_buf = np.empty(p, dtype=np.intp)
+    ws_work = np.zeros(p)
+    all_ws = None
     yc = y - ybar
     while True:
         theta = h * r
@@ -534,16 +627,29 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
             grad, first = g0, False
         elif issparse:
             grad = np.empty(p)
-            _cd.csc_rmatvec(gram_cache.data, gram_cache.indices, gram_cache.indptr, theta, -1.0,
-                            grad)
+            if keep is not None:
+                _cd.csc_rmatvec_mask(gram_cache.data, gram_cache.indices, gram_cache.indptr,
+                                     theta, -1.0, keep, grad)
+            else:
+                _cd.csc_rmatvec(gram_cache.data, gram_cache.indices, gram_cache.indptr, theta,
+                                -1.0, grad)
         else:
             grad = -np.asarray(X.T @ theta).ravel()
-        viol = np.empty(p)
-        _cd.violations(w, grad, l1v, l2, nonneg, viol)
-        kkt = float(viol.max()) if p else 0.0
-        obj = 0.5 * float(theta @ r) + _pen_value(penalty, w)
+        kkt, s1, s2, gmax = _cd.ls_stats(w, grad, l1, l2, nonneg, viol) if p else (0.0,) * 4
+        tr = float(theta @ r)
+        obj = 0.5 * tr + l1 * s1 + 0.5 * l2 * s2
         if has_gap:
-            gap = _ls_gap(r, yc, h, grad, w, penalty, obj, theta)
+            yt = float(yc @ theta)
+            if l2 > 0:
+                xt = np.abs(grad)
+                xt -= l1
+                np.maximum(xt, 0.0, out=xt)
+                dual = yt - 0.5 * tr - float(xt @ xt) / (2 * l2)
+                dscale = 1.0
+            else:
+                dscale = 1.0 if gmax <= l1 else l1 / gmax
+                dual = dscale * yt - 0.5 * dscale * dscale * tr
+            gap = max(obj - dual, 0.0)
             converged = gap <= tol * P0
         else:
             converged = kkt <= tol * viol0
@@ -560,16 +666,23 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
         if converged or it >= max_iter:
             break
         it += 1
+        if screening:
+            _cd.screen(grad, w, nrm, dscale, float(np.sqrt(rad_scale * gap)), l1, keep)
         # ------------------------------------------------ working set
         if working_set:
-            if selection in ("gsl", "gsd", "gsq"):
-                if inv_sqrt_L is None:
-                    inv_sqrt_L = 1.0 / np.sqrt(np.maximum(L + l2, 1e-300))
-                score = viol * inv_sqrt_L
+            if selection in ("gsl", "gsd", "gsq") and inv_sqrt_L is None:
+                inv_sqrt_L = 1.0 / np.sqrt(np.maximum(L + l2, 1e-300))
+            nnz = int(np.count_nonzero(w))
+            ws_size = max(min(p, _P0), min(p, 2 * nnz))
+            if max(ws_size, nnz) >= p:
+                if screening:  # screened columns have no gradient: keep them out
+                    ws = np.flatnonzero(keep)
+                else:
+                    ws = all_ws = np.arange(p) if all_ws is None else all_ws
             else:
-                score = viol
-            ws_size = max(min(p, _P0), min(p, 2 * int(np.count_nonzero(w))))
-            ws = _select_ws(w, score, ws_size, p)
+                m = _cd.select_ws(w, viol, inv_sqrt_L if inv_sqrt_L is not None else _EMPTY_D,
+                                  ws_size, ws_buf, ws_work)
+                ws = ws_buf[:m].copy()
         else:
             ws = np.arange(p)
         m = ws.size
@@ -598,7 +711,7 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
             nu, _, nat, _ = _cd.gram_bcd(
                 Q, c, beta, gws, np.ascontiguousarray(l1v[ws]), l2, nonneg, rule, tau_ws, upd,
                 bptr, bidx, eps_in, max_upd, upd == 0, _seed(rng), trace,
-                GREEDY_FRAC if working_set else 1.0)
+                GREEDY_FRAC if working_set else 1.0, polish_max)
             if not working_set:
                 base = obj
                 hist["objective_per_update"].extend((base + trace[:nu]).tolist())
@@ -629,28 +742,6 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
     intercept = (ybar - float(xbar @ w)) if fit_intercept else 0.0
     return _finish(w, intercept, it, converged, obj, gap, kkt, hist, newton_at, tol, "solve",
                    stopped)
-
-
-def _ls_gap(r, yc, h, grad, w, penalty, primal, theta=None):
-    """Duality gap of 1/2 sum h r^2 + l1|w| + l2/2 |w|^2 at the residual r (centred).
-
-    The dual point is theta = h r (rescaled into the dual feasible set for the Lasso);
-    sum_{h_i > 0} theta_i^2 / h_i = theta . r, so no division is needed.
-    """
-    if theta is None:
-        theta = h * r
-    xt = -grad  # X^T theta
-    l1, l2 = penalty.l1, penalty.l2
-    tr = float(theta @ r)
-    yt = float(yc @ theta)
-    if l2 > 0:
-        conj = float(np.sum(np.maximum(np.abs(xt) - l1, 0.0) ** 2)) / (2 * l2)
-        dual = yt - 0.5 * tr - conj
-    else:
-        m = float(np.abs(xt).max()) if xt.size else 0.0
-        s = 1.0 if m <= l1 else l1 / m
-        dual = s * yt - 0.5 * s * s * tr
-    return max(primal - dual, 0.0)
 
 
 # --------------------------------------------------------------------------- logistic
@@ -689,7 +780,9 @@ def _newton_direction(X, ws, D, grad_ws, grad_b, w_ws, l1_ws, penalty, fit_inter
         wf = np.zeros(p)
         wf[ws] = w_ws
         r = np.divide(rho, D, out=np.zeros_like(rho), where=D > 0)
-        Lf = _sq_norms(X, D)
+        Lf = np.zeros(p)
+        _cd.col_sq_norms_cols(X.data, X.indices.astype(np.int32, copy=False),
+                              X.indptr.astype(np.int32, copy=False), D, ws.astype(np.intp), Lf)
         l1f = np.zeros(p)
         l1f[ws] = l1_ws
         ep, _ = _cd.cd_residual(_EMPTY_F, X.data, X.indices.astype(np.int32, copy=False),
@@ -742,15 +835,19 @@ def _solve_logistic(X, y, h, penalty, w, *, selection, partition, update, tol, m
     l2, nonneg = penalty.l2, penalty.nonneg
     rule, upd = _RULE[selection], _UPDATE[update]
     b = 0.0
-    z = np.asarray(X @ w).ravel()
+    z = np.asarray(X @ w).ravel() if np.any(w) else np.zeros(n)
     pen = lambda v: _pen_value(penalty, v)  # noqa: E731
     rho0 = h * y * 0.5
-    g0 = -np.asarray(X.T @ rho0).ravel()
+    if sp.issparse(X):
+        X, xty, diagL = _csc_first_pass(X, h, rho0)
+        g0 = -xty
+    else:
+        g0 = -_rmatvec(X, rho0)
+        diagL = _sq_norms(X, h)
     viol0 = max(float(penalty.subdiff_distance(np.zeros(p), g0).max()) if p else 0.0,
                 abs(float(rho0.sum())) if fit_intercept else 0.0)
     P0 = float(np.log(2.0))
     has_gap = _has_gap(penalty) and not fit_intercept
-    diagL = _sq_norms(X, h)
     hist = {k: [] for k in ("objective", "gap", "kkt", "n_updates", "time")}
     n_upd, newton_at, it = 0, None, 0
     ws_size = min(p, 10)
@@ -760,7 +857,7 @@ def _solve_logistic(X, y, h, penalty, w, *, selection, partition, update, tol, m
     while True:
         zz = z + b
         rho = h * y * expit(-y * zz)
-        grad = -np.asarray(X.T @ rho).ravel()
+        grad = g0 if it == 0 and not np.any(zz) else -_rmatvec(X, rho)
         grad_b = -float(rho.sum())
         viol = np.empty(p)
         _cd.violations(w, grad, l1v, l2, nonneg, viol)
