@@ -13,7 +13,14 @@ from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import ThreadpoolController
 
 from .._results import IterativeResult
-from .._validation import check_array, check_int, check_matrix, check_option, check_scalar
+from .._validation import (
+    check_array,
+    check_int,
+    check_matrix,
+    check_option,
+    check_random_state,
+    check_scalar,
+)
 from . import _cd, _graph
 from ._objects import (
     ElasticNetPenalty,
@@ -359,8 +366,6 @@ def solve(
     >>> res.converged, np.flatnonzero(res.coef).tolist()
     (True, [0, 1])
     """
-    from .._validation import check_random_state
-
     if not isinstance(datafit, _Datafit):
         raise TypeError(
             "datafit must be a Quadratic, Logistic, Multinomial or GraphQuadratic instance, "
@@ -451,8 +456,6 @@ def _fit_validated(datafit, penalty, X, y, sample_weight, *, selection, block_si
     sparse ``X`` is checked in the solver's first pass over it), so the
     separate checks of :func:`solve` are skipped.
     """
-    from .._validation import check_random_state
-
     if sp.issparse(X):
         X = sp.csc_array(X)
     y = np.ascontiguousarray(y, dtype=np.float64)
@@ -469,15 +472,26 @@ def _fit_validated(datafit, penalty, X, y, sample_weight, *, selection, block_si
         return solver(X, y, h, penalty, w0, **opts)
 
 
-def _csc_first_pass(X, h, v):
-    """(X, X^T v, sum_i h_i X_ij^2) in one pass over a CSC X, checking on the way that X is
-    finite (ValueError otherwise) and canonical (else a canonical copy is returned)."""
+def _csc_first_pass(X, h, u):
+    """One pass over a CSC X: returns (X, X^T (h u), X^T h, sum_i h_i X_ij^2, sum_i X_ij^2).
+
+    On the way it checks that X is finite (ValueError otherwise) and canonical (else a
+    canonical copy is made and returned); estimators rely on it and skip those checks.
+    """
     p = X.shape[1]
+    uniform = bool(h[0] == h.max() == h.min())
     for _ in range(2):
+        ind32 = X.indices.astype(np.int32, copy=False)
+        ptr32 = X.indptr.astype(np.int32, copy=False)
         xtv, xth, sqn, nrm2 = (np.empty(p) for _ in range(4))
-        status = _cd.csc_first_pass(X.data, X.indices.astype(np.int32, copy=False),
-                                    X.indptr.astype(np.int32, copy=False), h, v, xtv, xth, sqn,
-                                    nrm2)
+        if uniform:
+            status = _cd.csc_first_pass_uniform(X.data, ind32, ptr32, u, xtv, xth, nrm2)
+            h0 = float(h[0])
+            xtv *= h0
+            xth *= h0
+            np.multiply(nrm2, h0, out=sqn)
+        else:
+            status = _cd.csc_first_pass(X.data, ind32, ptr32, h, h * u, xtv, xth, sqn, nrm2)
         if status == 1:
             raise ValueError("X must contain only finite values (no NaN or infinity)")
         if status == 0:
@@ -485,7 +499,7 @@ def _csc_first_pass(X, h, v):
         X = sp.csc_array(X, copy=True)
         X.sum_duplicates()
         X.sort_indices()
-    return X, xtv, sqn
+    return X, xtv, xth, sqn, nrm2
 
 
 def _warm(w, shape):
@@ -558,26 +572,7 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
     if issparse:
         # one pass over X: X^T (h y), X^T h, weighted and plain squared column norms,
         # finiteness and canonical format (estimators skip the separate checks)
-        uniform = bool(h[0] == h.max() == h.min())
-        for _ in range(2):
-            ind32 = X.indices.astype(np.int32, copy=False)
-            ptr32 = X.indptr.astype(np.int32, copy=False)
-            xty, xth, sqn, nrm2 = (np.empty(p) for _ in range(4))
-            if uniform:
-                status = _cd.csc_first_pass_uniform(X.data, ind32, ptr32, y, xty, xth, nrm2)
-                h0 = float(h[0])
-                xty *= h0
-                xth *= h0
-                np.multiply(nrm2, h0, out=sqn)
-            else:
-                status = _cd.csc_first_pass(X.data, ind32, ptr32, h, h * y, xty, xth, sqn, nrm2)
-            if status == 1:
-                raise ValueError("X must contain only finite values (no NaN or infinity)")
-            if status == 0:
-                break
-            X = sp.csc_array(X, copy=True)
-            X.sum_duplicates()
-            X.sort_indices()
+        X, xty, xth, sqn, nrm2 = _csc_first_pass(X, h, y)
         xbar = xth if fit_intercept else np.zeros(p)
         g0 = -(xty - ybar * xth) if fit_intercept else -xty
     else:
@@ -839,7 +834,7 @@ def _solve_logistic(X, y, h, penalty, w, *, selection, partition, update, tol, m
     pen = lambda v: _pen_value(penalty, v)  # noqa: E731
     rho0 = h * y * 0.5
     if sp.issparse(X):
-        X, xty, diagL = _csc_first_pass(X, h, rho0)
+        X, xty, _, diagL, _ = _csc_first_pass(X, h, 0.5 * y)
         g0 = -xty
     else:
         g0 = -_rmatvec(X, rho0)
