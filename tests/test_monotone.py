@@ -298,6 +298,12 @@ def test_bad_input():
         solve(game, method="newton")
     with pytest.raises(TypeError, match="unknown option 'foo'"):
         solve(game, method="halpern", foo=1)
+    with pytest.raises(ValueError, match="primal_weight must be"):
+        solve(game, method="halpern", primal_weight=-1.0)
+    with pytest.raises(ValueError, match="primal_weight must be one of"):
+        solve(game, method="halpern", primal_weight="adaptive")
+    with pytest.raises(ValueError, match="step must be"):
+        solve(game, method="extragradient", step=0.0)
     with pytest.raises(ValueError, match="max_epochs must be"):
         solve(game, max_epochs=0)
     with pytest.raises(TypeError, match="problem must be"):

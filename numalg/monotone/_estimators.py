@@ -41,6 +41,18 @@ def _hinge_saddle(X, ysign, C, fit_intercept):
     return BilinearQP(H, np.zeros(d), A, -np.ones(n) / n, y_bounds=(0.0, 1.0))
 
 
+def _hinge_primal_dual(w, b, alpha, ysign, margins, v, C):
+    """Primal and dual values of the hinge saddle problem (scaled by 1/n).
+
+    ``margins = y * (X w + b)`` and ``v = X^T (alpha y) / n``; the dual is the
+    saddle function at ``alpha`` and its best response ``w = C n v``.
+    """
+    n = margins.shape[0]
+    primal = w @ w / (2 * C * n) + np.maximum(0.0, 1.0 - margins).mean()
+    dual = (alpha * (1.0 - ysign * b)).mean() - 0.5 * C * n * (v @ v)
+    return primal, dual
+
+
 class SaddlePointSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
     """Linear support vector classifier trained as a finite-sum saddle point.
 
@@ -217,8 +229,7 @@ class SaddlePointSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
             alpha = u[d:]
             margins = n * Fu[d:] + 1.0
             v = w / (C * n) - Fu[:p]
-            primal = w @ w / (2 * C * n) + np.maximum(0.0, 1.0 - margins).mean()
-            dual = (alpha * (1.0 - ysign * b)).mean() - 0.5 * C * n * (v @ v)
+            primal, dual = _hinge_primal_dual(w, b, alpha, ysign, margins, v, C)
             rel = (primal - dual) / primal if primal > 0 else primal - dual
             if rel < best["rel"]:
                 best["rel"] = rel
@@ -229,11 +240,9 @@ class SaddlePointSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
 
     def _gap(self, X, ysign, w, b, alpha):
         n = X.shape[0]
-        C = float(self.C)
         margins = ysign * (X @ w + b)
-        primal = w @ w / (2 * C * n) + np.maximum(0.0, 1.0 - margins).mean()
         v = X.T @ (alpha * ysign) / n
-        dual = (alpha * (1.0 - ysign * b)).mean() - 0.5 * C * n * (v @ v)
+        primal, dual = _hinge_primal_dual(w, b, alpha, ysign, margins, v, float(self.C))
         return float(primal - dual)
 
     def decision_function(self, X):

@@ -719,6 +719,11 @@ def solve(
         check_option(opts["operator"], "operator", ("auto", "forward_backward", "resolvent", "pdhg"))
     if "variant" in options:
         check_option(opts["variant"], "variant", ("auto", "cocoercive", "lipschitz"))
+    if isinstance(options.get("primal_weight"), str):
+        check_option(opts["primal_weight"], "primal_weight", ("auto",))
+    elif options.get("primal_weight") is not None:
+        opts["primal_weight"] = check_scalar(opts["primal_weight"], "primal_weight", min_val=0,
+                                             include_boundaries="neither")
     for key in ("step", "c"):
         if options.get(key) is not None:
             opts[key] = check_scalar(opts[key], key, min_val=0, include_boundaries="neither")
