@@ -25,6 +25,7 @@ __all__ = [
     "check_scalar",
     "check_int",
     "check_option",
+    "check_callback",
     "check_power_of_two",
     "check_same_length",
 ]
@@ -377,6 +378,13 @@ def check_option(x, name: str, options) -> str:
         listed = ", ".join(repr(o) for o in options)
         raise ValueError(f"{name} must be one of {listed}; got {x!r}")
     return x
+
+
+def check_callback(callback, name: str = "callback"):
+    """``callback`` must be callable or None; returned unchanged."""
+    if callback is not None and not callable(callback):
+        raise TypeError(f"{name} must be callable or None, got {type(callback).__name__}")
+    return callback
 
 
 def check_power_of_two(n: int, name: str) -> int:

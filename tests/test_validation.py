@@ -206,6 +206,14 @@ def test_check_option():
         v.check_option("x", "selection", ["gs", "gsl"])
 
 
+def test_check_callback():
+    f = print
+    assert v.check_callback(f) is f
+    assert v.check_callback(None) is None
+    with pytest.raises(TypeError, match="callback must be callable or None, got int"):
+        v.check_callback(3)
+
+
 @given(st.integers(0, 62))
 def test_power_of_two(k):
     assert v.check_power_of_two(1 << k, "n") == k

@@ -15,6 +15,7 @@ from threadpoolctl import ThreadpoolController
 from .._results import IterativeResult
 from .._validation import (
     check_array,
+    check_callback,
     check_int,
     check_matrix,
     check_option,
@@ -381,8 +382,7 @@ def solve(
     check_option(update, "update", UPDATES)
     tol = check_scalar(tol, "tol", min_val=0.0)
     max_iter = check_int(max_iter, "max_iter", min_val=1)
-    if callback is not None and not callable(callback):
-        raise TypeError("callback must be callable or None")
+    check_callback(callback)
     rng = check_random_state(random_state)
     opts = dict(selection=selection, partition=partition, update=update, tol=tol,
                 max_iter=max_iter, verbose=bool(verbose), callback=callback, rng=rng)

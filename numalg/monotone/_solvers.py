@@ -11,7 +11,7 @@ import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
 from .._results import IterativeResult
-from .._validation import check_array, check_option, check_random_state, check_scalar
+from .._validation import check_array, check_callback, check_option, check_random_state, check_scalar
 from . import _kernels
 from ._problems import BilinearQP, FiniteSumOperator, MatrixGame, _Problem
 
@@ -707,8 +707,7 @@ def solve(
         if not isinstance(problem, MatrixGame):
             raise ValueError("gap_tol is only defined for a MatrixGame")
     max_epochs = check_scalar(max_epochs, "max_epochs", min_val=0, include_boundaries="neither")
-    if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be callable, got {type(callback).__name__}")
+    check_callback(callback)
     opts = dict(_OPTIONS[method])
     for key, value in options.items():
         if key not in opts:

@@ -11,7 +11,14 @@ import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
 from .._results import IterativeResult
-from .._validation import check_array, check_int, check_matrix, check_option, check_scalar
+from .._validation import (
+    check_array,
+    check_callback,
+    check_int,
+    check_matrix,
+    check_option,
+    check_scalar,
+)
 from . import _sweeps
 
 __all__ = ["SolveResult", "sor", "ssor_cg", "optimal_omega"]
@@ -128,12 +135,6 @@ class _Callback:
         stop = bool(self.callback({"iteration": int(k), "residual": float(res_abs / self.bnorm), "x": x}))
         self.stopped = self.stopped or stop
         return stop
-
-
-def _check_callback(callback):
-    if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be callable or None, got {type(callback).__name__}")
-    return callback
 
 
 def _finish(x, n_iter, res_abs, bnorm, hist_abs, tol, omega, name, verbose, t0, stopped=False):
@@ -257,7 +258,7 @@ def sor(A, b, omega, *, x0=None, tol=1e-8, max_iter=10_000, sweep="forward", ver
     tol = check_scalar(tol, "tol", min_val=0.0, include_boundaries="neither")
     max_iter = check_int(max_iter, "max_iter", min_val=0)
     check_option(sweep, "sweep", tuple(_DIRECTIONS))
-    callback = _check_callback(callback)
+    callback = check_callback(callback)
     b, x = _check_rhs(b, x0, system.n)
     return _sor_system(system, b, x, omega, tol, max_iter, sweep, verbose, t0, callback)
 
@@ -372,7 +373,7 @@ def ssor_cg(A, b, omega, *, x0=None, tol=1e-8, max_iter=None, verbose=False, cal
     omega = _check_omega(omega)
     tol = check_scalar(tol, "tol", min_val=0.0, include_boundaries="neither")
     max_iter = 10 * system.n if max_iter is None else check_int(max_iter, "max_iter", min_val=0)
-    callback = _check_callback(callback)
+    callback = check_callback(callback)
     b, x = _check_rhs(b, x0, system.n)
     system.check_spd()
     return _ssor_cg_system(system, b, x, omega, tol, max_iter, verbose, t0, callback)

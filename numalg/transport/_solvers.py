@@ -22,7 +22,14 @@ import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
 from .._results import IterativeResult
-from .._validation import check_array, check_int, check_option, check_probability_vector, check_scalar
+from .._validation import (
+    check_array,
+    check_callback,
+    check_int,
+    check_option,
+    check_probability_vector,
+    check_scalar,
+)
 from . import _sinkhorn as _k
 
 __all__ = ["TransportResult", "sinkhorn", "sinkhorn_newton_sparse"]
@@ -139,8 +146,7 @@ def _check_problem(a, b, M, reg):
 def _check_common(tol, max_iter, verbose, callback):
     tol = check_scalar(tol, "tol", min_val=0, include_boundaries="neither")
     max_iter = check_int(max_iter, "max_iter", min_val=1)
-    if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be callable or None, got {type(callback).__name__}")
+    check_callback(callback)
     return tol, max_iter, bool(verbose)
 
 
