@@ -279,6 +279,25 @@ def test_tsallis_distribution_solves_its_optimality_condition(K, seed, eta):
     np.testing.assert_allclose(g, g[0], atol=1e-6 * (1 + np.abs(L).max()))
 
 
+def test_tsallis_distribution_late_rounds():
+    # late in a sequence the estimates are ~t and eta = 2 / sqrt(t): the root lies
+    # far right of a fixed start such as x = -1, from which 20 Newton steps (the
+    # authors' TsallisINF.m) jump past the poles and never return; ours starts at
+    # min L - 2 / eta, where the sum is >= 1, and converges monotonically
+    rng = np.random.default_rng(0)
+    t = 5000
+    L = t * rng.uniform(0.8, 3.0, 20)
+    eta = 2.0 / np.sqrt(t)
+    p = tsallis_inf_distribution(L, eta)
+    np.testing.assert_allclose(p.sum(), 1.0, rtol=1e-12)
+    np.testing.assert_allclose(p, tsallis_inf_dense(L, eta), rtol=1e-7, atol=1e-12)
+    x = -1.0
+    for _ in range(20):
+        w = 4.0 * (eta * (L - x)) ** -2.0
+        x -= (w.sum() - 1.0) / (eta * np.sum(w**1.5))
+    assert abs(w.sum() - 1.0) > 1e-3  # the fixed start does not find the normaliser
+
+
 def _stream(T, seed, variance="high"):
     return list(shifted_laplacian_sequence(T, variance=variance, random_state=seed))
 
