@@ -464,6 +464,21 @@ def test_logistic_regression_matches_sklearn(n_classes, C, l1_ratio):
     assert (ours.predict(X) == ref.predict(X)).mean() > 0.97
 
 
+@pytest.mark.parametrize("sparse", [False, True])
+def test_multinomial_estimator_matches_solve(sparse):
+    # the estimator's validated fast path and solve give the same model
+    rng = np.random.default_rng(12)
+    X = rng.standard_normal((60, 8))
+    yi = np.argmax(X[:, :3] + 0.5 * rng.standard_normal((60, 3)), axis=1)
+    sw = rng.random(60) + 0.5
+    Xin = sp.csr_array(X) if sparse else np.asfortranarray(X)
+    est = LogisticRegression(C=2.0, l1_ratio=1.0, tol=1e-11).fit(Xin, yi, sample_weight=sw)
+    res = solve(Multinomial(), L1(1.0 / (2.0 * sw.sum())), X, yi, sample_weight=sw,
+                fit_intercept=True, tol=1e-11)
+    np.testing.assert_allclose(est.coef_, res.coef.T, atol=1e-7)
+    np.testing.assert_allclose(est.intercept_, res.intercept, atol=1e-7)
+
+
 def test_logistic_regression_no_penalty_and_sparse():
     rng = np.random.default_rng(11)
     X = rng.standard_normal((100, 4))
@@ -711,6 +726,10 @@ def test_estimator_checks_sparse_input_in_the_first_pass():
     labels = (y > 0).astype(int)
     a = LogisticRegression(C=10.0, l1_ratio=1.0, tol=1e-12).fit(X, labels)
     b = LogisticRegression(C=10.0, l1_ratio=1.0, tol=1e-12).fit(D, labels)
+    np.testing.assert_allclose(a.coef_, b.coef_, atol=1e-8)
+    three = np.arange(30) % 3  # multinomial: canonicalised before its solver
+    a = LogisticRegression(C=10.0, l1_ratio=1.0, tol=1e-10, max_iter=1000).fit(X, three)
+    b = LogisticRegression(C=10.0, l1_ratio=1.0, tol=1e-10, max_iter=1000).fit(D, three)
     np.testing.assert_allclose(a.coef_, b.coef_, atol=1e-8)
     for bad in (np.nan, np.inf):
         Xb = X.copy()

@@ -478,16 +478,14 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                       max_iter=self.max_iter, warm_start_coef=warm, verbose=bool(self.verbose),
                       fit_intercept=self.fit_intercept, sample_weight=sw,
                       random_state=_seed(self.random_state))
+        # a sparse X's finiteness is checked by the solver (binary: in its first pass over X)
+        del common["sample_weight"]
         if K == 2:
-            # a sparse X's finiteness is checked in the solver's first pass over it
-            del common["sample_weight"]
             res = _fit_validated(Logistic(), pen, X, 2.0 * yi - 1.0, sw, **common)
             self.coef_ = res.coef[None, :].copy()
             self.intercept_ = np.array([float(res.intercept)])
         else:
-            if sp.issparse(X) and X.nnz and not np.isfinite(X.data).all():
-                raise ValueError("X must contain only finite values (no NaN or infinity)")
-            res = solve(Multinomial(), pen, X, yi, **common)
+            res = _fit_validated(Multinomial(), pen, X, yi, sw, **common)
             self.coef_ = np.ascontiguousarray(res.coef.T)
             self.intercept_ = np.asarray(res.intercept, dtype=np.float64).copy()
         self.classes_ = classes
