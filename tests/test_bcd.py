@@ -761,3 +761,51 @@ def test_select_ws_kernel_takes_support_and_top_scores(seed, p, k):
         assert m == 1
     else:
         np.testing.assert_allclose(np.sort(s[extra])[::-1], want)
+
+
+@pytest.mark.parametrize("kind", ["dense", "dense_f", "csc", "csr", "float32", "list", "frame"])
+def test_lean_validation_is_validate_data(kind, monkeypatch):
+    # Lasso/ElasticNet skip validate_data's dataframe detection for plain float64 input:
+    # the model and the attributes must be those of the validate_data path
+    import numalg.bcd._estimators as E
+
+    rng = np.random.default_rng(13)
+    X = rng.standard_normal((40, 7))
+    y = rng.standard_normal(40)
+    Xin = {"dense": X, "dense_f": np.asfortranarray(X), "csc": sp.csc_array(X),
+           "csr": sp.csr_matrix(X), "float32": X.astype(np.float32), "list": X.tolist(),
+           "frame": X}[kind]
+    if kind == "frame":
+        pd = pytest.importorskip("pandas")
+        Xin = pd.DataFrame(X, columns=[f"f{j}" for j in range(7)])
+    with monkeypatch.context() as m:
+        if kind in ("dense", "dense_f", "csc"):  # the lean path is taken: no validate_data
+            m.setattr(E, "validate_data", None)
+        lean = ElasticNet(alpha=0.05, l1_ratio=0.6, tol=1e-12).fit(Xin, y)
+    with monkeypatch.context() as m:
+        m.setattr(E, "_validate_plain", lambda est, X, y: None)
+        full = ElasticNet(alpha=0.05, l1_ratio=0.6, tol=1e-12).fit(Xin, y)
+    np.testing.assert_array_equal(lean.coef_, full.coef_)
+    assert lean.n_features_in_ == full.n_features_in_ == 7
+    assert hasattr(lean, "feature_names_in_") == hasattr(full, "feature_names_in_") == (kind == "frame")
+    if kind == "frame":  # a refit on an ndarray drops the names, as validate_data does
+        lean.fit(X, y)
+        assert not hasattr(lean, "feature_names_in_")
+
+
+def test_lean_validation_leaves_errors_to_validate_data():
+    rng = np.random.default_rng(14)
+    X = rng.standard_normal((20, 3))
+    y = rng.standard_normal(20)
+    for bad_X, bad_y, match in [(np.where(X > 1.5, np.nan, X), y, "NaN"),
+                                (np.where(X > 1.5, np.inf, X), y, "infinity"),
+                                (X, np.where(y > 1.0, np.nan, y), "NaN"),
+                                (X[:, 0], y, "2D array"), (X[:0], y[:0], "0 sample"),
+                                (X[:, :0], y, "0 feature"), (X, y[:5], "inconsistent")]:
+        with pytest.raises(ValueError, match=match):
+            Lasso(alpha=0.1).fit(bad_X, bad_y)
+    # (n, 1) targets are raveled with validate_data's warning
+    from sklearn.exceptions import DataConversionWarning
+
+    with pytest.warns(DataConversionWarning):
+        Lasso(alpha=0.1).fit(X, y[:, None])
