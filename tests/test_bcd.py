@@ -809,3 +809,37 @@ def test_lean_validation_leaves_errors_to_validate_data():
 
     with pytest.warns(DataConversionWarning):
         Lasso(alpha=0.1).fit(X, y[:, None])
+
+
+@settings(max_examples=25)
+@given(seed=st.integers(0, 2**16), m=st.integers(2, 40), frac=st.floats(0.02, 0.5))
+def test_gram_bcd_active_set_newton_reaches_kkt(seed, m, frac):
+    # correlated (polynomial-like) columns: Newton steps on the support are cut at sign
+    # changes and retried on the smaller support; the result must still satisfy the KKT
+    # conditions and not be worse than plain coordinate descent
+    rng = np.random.default_rng(seed)
+    base = rng.standard_normal((60, 3))
+    A = np.column_stack([base[:, rng.integers(3)] ** rng.integers(1, 4) + 0.05 * rng.standard_normal(60)
+                         for _ in range(m)])
+    Q = np.ascontiguousarray(A.T @ A / 60)
+    c = A.T @ rng.standard_normal(60) / 60
+    lam = frac * np.abs(c).max()
+    l1 = np.full(m, lam)
+
+    def run(newton):
+        beta = np.zeros(m)
+        grad = -c.copy()
+        out = _cd.gram_bcd(Q, c.copy(), beta, grad, l1, 0.0, False, 4, 1, 0, np.zeros(0, np.intp),
+                           np.zeros(0, np.intp), 1e-13, 200000 * m, newton, 1, np.zeros(0), 0.5,
+                           m if newton else 0)
+        return beta, grad, out
+
+    beta, grad, out = run(True)
+    np.testing.assert_allclose(grad, Q @ beta - c, atol=1e-10)
+    nz = beta != 0
+    scale = max(np.abs(c).max(), 1e-300)
+    assert np.all(np.abs(grad[nz] + lam * np.sign(beta[nz])) <= 1e-9 * scale)
+    assert np.all(np.abs(grad[~nz]) <= lam + 1e-9 * scale)
+    q = lambda b: 0.5 * b @ Q @ b - c @ b + lam * np.abs(b).sum()  # noqa: E731
+    b2, _, _ = run(False)
+    assert q(beta) <= q(b2) + 1e-12 * max(abs(q(b2)), 1.0)
