@@ -464,6 +464,21 @@ def test_logistic_regression_matches_sklearn(n_classes, C, l1_ratio):
     assert (ours.predict(X) == ref.predict(X)).mean() > 0.97
 
 
+@pytest.mark.parametrize("sparse", [False, True])
+def test_multinomial_estimator_matches_solve(sparse):
+    # the estimator's validated fast path and solve give the same model
+    rng = np.random.default_rng(12)
+    X = rng.standard_normal((60, 8))
+    yi = np.argmax(X[:, :3] + 0.5 * rng.standard_normal((60, 3)), axis=1)
+    sw = rng.random(60) + 0.5
+    Xin = sp.csr_array(X) if sparse else np.asfortranarray(X)
+    est = LogisticRegression(C=2.0, l1_ratio=1.0, tol=1e-11).fit(Xin, yi, sample_weight=sw)
+    res = solve(Multinomial(), L1(1.0 / (2.0 * sw.sum())), X, yi, sample_weight=sw,
+                fit_intercept=True, tol=1e-11)
+    np.testing.assert_allclose(est.coef_, res.coef.T, atol=1e-7)
+    np.testing.assert_allclose(est.intercept_, res.intercept, atol=1e-7)
+
+
 def test_logistic_regression_no_penalty_and_sparse():
     rng = np.random.default_rng(11)
     X = rng.standard_normal((100, 4))
@@ -712,6 +727,10 @@ def test_estimator_checks_sparse_input_in_the_first_pass():
     a = LogisticRegression(C=10.0, l1_ratio=1.0, tol=1e-12).fit(X, labels)
     b = LogisticRegression(C=10.0, l1_ratio=1.0, tol=1e-12).fit(D, labels)
     np.testing.assert_allclose(a.coef_, b.coef_, atol=1e-8)
+    three = np.arange(30) % 3  # multinomial: canonicalised before its solver
+    a = LogisticRegression(C=10.0, l1_ratio=1.0, tol=1e-10, max_iter=1000).fit(X, three)
+    b = LogisticRegression(C=10.0, l1_ratio=1.0, tol=1e-10, max_iter=1000).fit(D, three)
+    np.testing.assert_allclose(a.coef_, b.coef_, atol=1e-8)
     for bad in (np.nan, np.inf):
         Xb = X.copy()
         Xb.data[3] = bad
@@ -742,3 +761,85 @@ def test_select_ws_kernel_takes_support_and_top_scores(seed, p, k):
         assert m == 1
     else:
         np.testing.assert_allclose(np.sort(s[extra])[::-1], want)
+
+
+@pytest.mark.parametrize("kind", ["dense", "dense_f", "csc", "csr", "float32", "list", "frame"])
+def test_lean_validation_is_validate_data(kind, monkeypatch):
+    # Lasso/ElasticNet skip validate_data's dataframe detection for plain float64 input:
+    # the model and the attributes must be those of the validate_data path
+    import numalg.bcd._estimators as E
+
+    rng = np.random.default_rng(13)
+    X = rng.standard_normal((40, 7))
+    y = rng.standard_normal(40)
+    Xin = {"dense": X, "dense_f": np.asfortranarray(X), "csc": sp.csc_array(X),
+           "csr": sp.csr_matrix(X), "float32": X.astype(np.float32), "list": X.tolist(),
+           "frame": X}[kind]
+    if kind == "frame":
+        pd = pytest.importorskip("pandas")
+        Xin = pd.DataFrame(X, columns=[f"f{j}" for j in range(7)])
+    with monkeypatch.context() as m:
+        if kind in ("dense", "dense_f", "csc"):  # the lean path is taken: no validate_data
+            m.setattr(E, "validate_data", None)
+        lean = ElasticNet(alpha=0.05, l1_ratio=0.6, tol=1e-12).fit(Xin, y)
+    with monkeypatch.context() as m:
+        m.setattr(E, "_validate_plain", lambda est, X, y: None)
+        full = ElasticNet(alpha=0.05, l1_ratio=0.6, tol=1e-12).fit(Xin, y)
+    np.testing.assert_array_equal(lean.coef_, full.coef_)
+    assert lean.n_features_in_ == full.n_features_in_ == 7
+    assert hasattr(lean, "feature_names_in_") == hasattr(full, "feature_names_in_") == (kind == "frame")
+    if kind == "frame":  # a refit on an ndarray drops the names, as validate_data does
+        lean.fit(X, y)
+        assert not hasattr(lean, "feature_names_in_")
+
+
+def test_lean_validation_leaves_errors_to_validate_data():
+    rng = np.random.default_rng(14)
+    X = rng.standard_normal((20, 3))
+    y = rng.standard_normal(20)
+    for bad_X, bad_y, match in [(np.where(X > 1.5, np.nan, X), y, "NaN"),
+                                (np.where(X > 1.5, np.inf, X), y, "infinity"),
+                                (X, np.where(y > 1.0, np.nan, y), "NaN"),
+                                (X[:, 0], y, "2D array"), (X[:0], y[:0], "0 sample"),
+                                (X[:, :0], y, "0 feature"), (X, y[:5], "inconsistent")]:
+        with pytest.raises(ValueError, match=match):
+            Lasso(alpha=0.1).fit(bad_X, bad_y)
+    # (n, 1) targets are raveled with validate_data's warning
+    from sklearn.exceptions import DataConversionWarning
+
+    with pytest.warns(DataConversionWarning):
+        Lasso(alpha=0.1).fit(X, y[:, None])
+
+
+@settings(max_examples=25)
+@given(seed=st.integers(0, 2**16), m=st.integers(2, 40), frac=st.floats(0.02, 0.5))
+def test_gram_bcd_active_set_newton_reaches_kkt(seed, m, frac):
+    # correlated (polynomial-like) columns: Newton steps on the support are cut at sign
+    # changes and retried on the smaller support; the result must still satisfy the KKT
+    # conditions and not be worse than plain coordinate descent
+    rng = np.random.default_rng(seed)
+    base = rng.standard_normal((60, 3))
+    A = np.column_stack([base[:, rng.integers(3)] ** rng.integers(1, 4) + 0.05 * rng.standard_normal(60)
+                         for _ in range(m)])
+    Q = np.ascontiguousarray(A.T @ A / 60)
+    c = A.T @ rng.standard_normal(60) / 60
+    lam = frac * np.abs(c).max()
+    l1 = np.full(m, lam)
+
+    def run(newton):
+        beta = np.zeros(m)
+        grad = -c.copy()
+        out = _cd.gram_bcd(Q, c.copy(), beta, grad, l1, 0.0, False, 4, 1, 0, np.zeros(0, np.intp),
+                           np.zeros(0, np.intp), 1e-13, 200000 * m, newton, 1, np.zeros(0), 0.5,
+                           m if newton else 0)
+        return beta, grad, out
+
+    beta, grad, out = run(True)
+    np.testing.assert_allclose(grad, Q @ beta - c, atol=1e-10)
+    nz = beta != 0
+    scale = max(np.abs(c).max(), 1e-300)
+    assert np.all(np.abs(grad[nz] + lam * np.sign(beta[nz])) <= 1e-9 * scale)
+    assert np.all(np.abs(grad[~nz]) <= lam + 1e-9 * scale)
+    q = lambda b: 0.5 * b @ Q @ b - c @ b + lam * np.abs(b).sum()  # noqa: E731
+    b2, _, _ = run(False)
+    assert q(beta) <= q(b2) + 1e-12 * max(abs(q(b2)), 1.0)
