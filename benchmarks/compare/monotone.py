@@ -5,9 +5,11 @@ Sections
 1. The paper's policeman-and-burglar game (Cai, Alacaoglu & Diakonikolas 2024, 500 x 500):
    residual at fixed epoch budgets for EG, EAG, VR-EG, Halpern and VR-Halpern.
 2. The paper's worst-case bilinear QP (n = 200): the same.
-3. Low-rank games A = U V^T + noise (where variance reduction should pay) and Gaussian
-   games (where theory predicts no gain): epochs and seconds to residual 1e-4
-   (A scaled to ||A||_2 = 1), VR-Halpern vs deterministic Halpern and EAG.
+3. Low-rank games A = U V^T / sqrt(r) + 0.01 G with N(0, 1) factors (entries O(1), not
+   rescaled; where variance reduction should pay) and Gaussian N(0, 1) games (where theory
+   predicts no gain): epochs and seconds to the absolute residual 1e-4 (eta = 1/L) and the
+   residual reached within equal epoch budgets, VR-Halpern vs deterministic Halpern and EAG;
+   then the same games rescaled to ||A||_2 = 1 (the previous sessions' choice), for comparison.
 4. Matrix games against scipy.optimize.linprog(method="highs") to duality gap 1e-4.
 5. SaddlePointSVC against LinearSVC(loss="hinge") at equal primal objective.
 
@@ -80,17 +82,23 @@ def worst_case_qp(n=200):
     return BilinearQP(H, h, A, b)
 
 
-def low_rank_game(n, rank, noise, seed=0):
+def low_rank_game(n, rank, noise, seed=0, unit_norm=False):
+    """A = U V^T / sqrt(rank) + noise * G with N(0, 1) factors U, V (n x rank) and G: entries O(1).
+
+    ``unit_norm=True`` rescales A to ||A||_2 = 1 (the previous sessions' choice, kept for comparison:
+    the residual is homogeneous of degree 1 in A, so that makes the absolute target 1e-4 a relative
+    one, and a loose one: the uniform start's residual is then below 1e-3 at n >= 3000).
+    """
     rng = np.random.default_rng(seed)
     U = rng.standard_normal((n, rank))
     V = rng.standard_normal((n, rank))
     A = U @ V.T / np.sqrt(rank) + noise * rng.standard_normal((n, n))
-    return A / _norm2(A)
+    return A / _norm2(A) if unit_norm else A
 
 
-def gaussian_game(n, seed=0):
+def gaussian_game(n, seed=0, unit_norm=False):
     A = np.random.default_rng(seed).standard_normal((n, n))
-    return A / _norm2(A)
+    return A / _norm2(A) if unit_norm else A
 
 
 def _norm2(A):
@@ -319,15 +327,63 @@ def paper_section(quick):
                 title=f"\nWorst-case bilinear QP n={m}, the authors' settings and start (ones/n), residual ||F(u)||")
 
 
-def lowrank_section(quick):
-    # tol 1e-6 (and Gaussian games) at the smaller sizes only: no method reaches 1e-6 within the
-    # budget on the low-rank games, and 3000 epochs at n = 10000 cost minutes per method
+LOWRANK_METHODS = [("EAG", "anchored_extragradient", {}),
+                   ("Halpern", "halpern", {"restart": False}),
+                   ("Halpern-R", "halpern", {}),
+                   ("VR-Halpern", "vr_halpern", {"restart": False}),
+                   ("VR-Halpern-R", "vr_halpern", {})]
+
+
+def at_budgets(sizes, make, label, budgets, tol=1e-4, methods=LOWRANK_METHODS):
+    """Epochs and seconds to residual tol (inf: not within the budget), and the best residual within
+    equal epoch budgets, for games with entries O(1) (no rescaling)."""
+    for n in sizes:
+        A = make(n)
+        game = MatrixGame(A)
+        Ac = A - A.mean(axis=0) - A.mean(axis=1)[:, None] + A.mean()
+        pred = np.sqrt(2.0 / n) * np.linalg.norm(Ac) / game.lipschitz
+        del Ac
+        marks = [b for b in (10, 30, 100, 300, 1000, 3000, 10000) if b <= budgets[n]]
+        rows = []
+        for key, method, kw in methods:
+            t0 = time.perf_counter()
+            res = solve(game, method=method, tol=tol, max_epochs=budgets[n], random_state=0, **kw)
+            t = time.perf_counter() - t0
+            h = res.history
+            rows.append([key, res.n_epochs if res.converged else float("inf"), t,
+                         *[float(h["residual"][h["epochs"] <= b].min()) for b in marks]])
+        print_table(["method", f"epochs to {tol:g}", "seconds", *[f"res @ {b} ep" for b in marks]], rows,
+                    title=f"\n{label} n={n} (entries O(1); L = {game.lipschitz:.4g}, residual at the uniform "
+                          f"start {game.residual(game.initial_point()):.3g}, sqrt(2/n)|A|F/|A|2 = {pred:.3f}; "
+                          f"budget {budgets[n]:g} epochs)")
+        sys.stdout.flush()
+        del A, game
+
+
+def lowrank_section(quick, tune=False):
+    # The issue's games, unscaled: A = U V^T / sqrt(r) + 0.01 G with N(0, 1) factors, entries O(1)
+    # as in the Gaussian and HiGHS games; the residual target 1e-4 is absolute (eta = 1/L), as the
+    # issue states it.  Budgets shrink with n (an epoch at n = 10^4 costs ~0.1 s).
     lr = lambda n: low_rank_game(n, 5, 0.01)  # noqa: E731
-    to_target([1000] if quick else [1000, 3000, 10000], lr, "low-rank r=5", tol=1e-4)
-    to_target([1000] if quick else [1000, 3000], lr, "low-rank r=5", tol=1e-6,
-              max_epochs=300 if quick else 3000)
-    to_target([500] if quick else [1000, 3000], gaussian_game, "Gaussian", tol=1e-4)
-    to_target([500] if quick else [1000], gaussian_game, "Gaussian", tol=1e-6)
+    sizes = [1000] if quick else [1000, 3000, 10000]
+    budgets = {1000: 300 if quick else 3000, 3000: 1000, 10000: 300}
+    at_budgets(sizes, lr, "low-rank r=5 + 0.01 noise", budgets)
+    at_budgets([500] if quick else [1000, 3000], gaussian_game, "Gaussian",
+               {500: 300, 1000: 3000, 3000: 1000})
+    if tune:
+        # algorithm settings tried on the low-rank game (n = 1000): batch and resolvent parameter
+        grid = [("VR-Halpern-R (default)", "vr_halpern", {}),
+                ("batch_fraction 0.004", "vr_halpern", {"batch_fraction": 0.004}),
+                ("batch_fraction 0.004, c_scale 4", "vr_halpern", {"batch_fraction": 0.004, "c_scale": 4}),
+                ("batch_fraction 0.004, c_scale 16", "vr_halpern", {"batch_fraction": 0.004, "c_scale": 16}),
+                ("c_scale 16, inner_scale 1", "vr_halpern", {"c_scale": 16, "inner_scale": 1}),
+                ("VR-EG batch_fraction 0.003", "vr_extragradient", {"batch_fraction": 0.003})]
+        at_budgets([1000], lr, "low-rank r=5 + 0.01 noise, VR settings", {1000: 3000}, methods=grid)
+    # The previous sessions' normalisation ||A||_2 = 1, for comparison (see low_rank_game)
+    lr1 = lambda n: low_rank_game(n, 5, 0.01, unit_norm=True)  # noqa: E731
+    to_target([1000] if quick else [1000, 3000, 10000], lr1, "low-rank r=5, ||A||_2 = 1", tol=1e-4)
+    to_target([500] if quick else [1000, 3000], lambda n: gaussian_game(n, unit_norm=True),
+              "Gaussian, ||A||_2 = 1", tol=1e-4)
 
 
 def kernel_costs(quick):
@@ -384,6 +440,8 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="reduced sizes")
     parser.add_argument("--only", choices=["kernel", "paper", "lowrank", "highs", "svc"], default=None,
                         help="run one section")
+    parser.add_argument("--tune", action="store_true",
+                        help="lowrank: also the VR settings grid on the n = 1000 game")
     parser.add_argument("--time-limit", type=float, default=600.0,
                         help="HiGHS time limit and numalg time cap per game, seconds")
     args = parser.parse_args(argv)
@@ -394,7 +452,7 @@ def main(argv=None):
     if args.only in (None, "paper"):
         paper_section(quick)
     if args.only in (None, "lowrank"):
-        lowrank_section(quick)
+        lowrank_section(quick, tune=args.tune)
     if args.only in (None, "highs"):
         cases = [("P&B 500", policeman_and_burglar(500, seed=1))]
         rng = np.random.default_rng(1)
