@@ -271,6 +271,285 @@ def paper_matched(problem, budgets, settings, u0=None, eta=None):
     return rows
 
 
+# --------------------------------------------------------------------------- ports of the authors' scripts
+# NumPy re-implementations (our code, numalg's simplex projection) of what
+# zephyr-cai/Finite-Sum-Halpern-Iteration's matrix_game.py and quadratic_programming.py run: the same
+# instances, start points, steps, uniform single-index / minibatch sampling, epoch counts (a sampled
+# row + column counts 2/n of an epoch, a full refresh 1; VR-EG's QP steps 1/n) and residuals (not
+# counted), with the snapshot of Algorithm 2's inner loop kept at the outer point as they do.
+
+
+def _P(v):
+    from numalg.monotone._kernels import proj_simplex
+
+    out = np.empty_like(v)
+    proj_simplex(np.ascontiguousarray(v), out, 1.0)
+    return out
+
+
+def authors_pb_port(A, epochs, seed=1, fixed_sign=False, alg2_only=False):
+    """min_x max_y y^T A x on simplices with the authors' steps, sampling, epoch count and residual
+    ||(x - P(x - A^T y), y - P(y + A x))|| (step 1, not counted in epochs).  Returns {method: (epochs, res)}."""
+    m, n = A.shape
+    assert m == n
+    AT = np.ascontiguousarray(A.T)
+    op, fro = np.linalg.norm(A, 2), np.linalg.norm(A)
+    rs = np.random.RandomState(seed)
+    res_of = lambda x, y: float(np.sqrt(np.sum((x - _P(x - AT @ y)) ** 2) + np.sum((y - _P(y + A @ x)) ** 2)))
+    x0, y0 = np.ones(n) / n, np.ones(m) / m
+    out = {}
+    p = 1.0 / n
+    alpha = 1 - p
+    N = epochs * n
+    if not alg2_only:
+        # EG and EAG: step 5/||A||_2, one iteration = 2 epochs
+        for name, anchored in (("EG", False), ("EAG", True)):
+            eta = 5.0 / op
+            x, y = x0.copy(), y0.copy()
+            ep, rr = [1.0], [res_of(x, y)]
+            for i in range(int(epochs // 2)):
+                lam = 1.0 / (i + 2) if anchored else 0.0
+                bx, by = lam * x0 + (1 - lam) * x, lam * y0 + (1 - lam) * y
+                xh, yh = _P(bx - eta * (AT @ y)), _P(by + eta * (A @ x))
+                x, y = _P(bx - eta * (AT @ yh)), _P(by + eta * (A @ xh))
+                ep.append(2.0 * (i + 1) + 1)
+                rr.append(res_of(xh, yh) if not anchored else res_of(x, y))
+            out[name] = (np.array(ep), np.array(rr))
+        # VR-EG: uniform single index (row and column), p = 1/n, step 3 sqrt(p)/||A||_F; a step counts 2/n
+        p = 1.0 / n
+        alpha, gamma = 1 - p, 3 * np.sqrt(p) / fro
+        x, y = x0.copy(), y0.copy()
+        wx, wy = x.copy(), y.copy()
+        gx, gy = AT @ wy, -(A @ wx)
+        cnt = 0
+        ep, rr = [0.0], [res_of(wx, wy)]
+        cnt += n
+        N = epochs * n
+        while cnt < N:
+            k = rs.randint(n)
+            xx, yy = alpha * x + (1 - alpha) * wx, alpha * y + (1 - alpha) * wy
+            xh, yh = _P(xx - gamma * gx), _P(yy - gamma * gy)
+            x = _P(xx - gamma * (gx + n * A[k] * (yh[k] - wy[k])))
+            y = _P(yy - gamma * (gy - n * AT[k] * (xh[k] - wx[k])))
+            cnt += 2
+            if rs.rand() < p:
+                wx, wy = x.copy(), y.copy()
+                gx, gy = AT @ wy, -(A @ wx)
+                ep.append(cnt / n)
+                rr.append(res_of(wx, wy))
+                cnt += n
+        out["VR-EG"] = (np.array(ep), np.array(rr))
+        # Algorithm 1: PAGE-Halpern, step 5/||A||_F, batch int(sqrt n) without replacement, lambda = 2/(i+4)
+        eta, b = 5.0 / fro, int(np.sqrt(n))
+        x, y = x0.copy(), y0.copy()
+        xp, yp = x.copy(), y.copy()
+        gx, gy = np.zeros(n), np.zeros(m)
+        cnt, i = 0, 0
+        ep, rr = [0.0], [res_of(x, y)]
+        while cnt <= N:
+            lam = 2.0 / (i + 4)
+            if i <= 1:
+                full = True
+            elif i - 1 <= np.sqrt(n):
+                full = rs.rand() < 4.0 / (i + 4)
+            else:
+                full = rs.rand() < 4.0 / (np.sqrt(n) + 5)
+            if full:
+                gx, gy = AT @ y, -(A @ x)
+                cnt += n
+            else:
+                B = rs.choice(n, b, replace=False)
+                gx = gx + A[B].T @ (y[B] - yp[B]) * (n / b)
+                gy = gy - AT[B].T @ (x[B] - xp[B]) * (n / b)
+                cnt += 2 * b
+            xp, yp = x, y
+            x = _P(lam * x0 + (1 - lam) * x - eta * gx)
+            y = _P(lam * y0 + (1 - lam) * y - eta * gy)
+            if i % 10 == 0:
+                ep.append(cnt / n)
+                rr.append(res_of(x, y))
+            i += 1
+        out["Alg. 1"] = (np.array(ep), np.array(rr))
+    # Algorithm 2: inexact Halpern, c = sqrt(n)/||A||_F, inner loopless FoRB with the snapshot at the
+    # outer point, gamma = 5 sqrt(p(1-p))/(sqrt(n)+1), M = int(0.05 n log(i+2)) single-index steps.
+    # The y-block's identity term enters the estimate with the sign of the authors' script (-(v_y - y),
+    # where the resolvent's operator has +(v_y - y)); fixed_sign=True uses the correct sign.
+    sy = 1.0 if fixed_sign else -1.0
+    c = np.sqrt(n) / fro
+    gamma = 5 * np.sqrt(p * (1 - p)) / (np.sqrt(n) + 1)
+    x, y = x0.copy(), y0.copy()
+    cnt, i = 0, 0
+    ep, rr = [0.0], [res_of(x, y)]
+    while cnt <= N:
+        lam = 1.0 / (i + 2)
+        M = int(0.05 * n * np.log(i + 2))
+        vx, vy = x.copy(), y.copy()
+        # snapshot = outer point (x, y): operator values there
+        Sy = -c * (A @ x)          # y-part at the snapshot (+ wy - y = 0)
+        Sx = c * (AT @ y)          # x-part at the snapshot (+ wx - x = 0)
+        for kk in range(M):
+            k = rs.randint(n)
+            vxx, vyy = alpha * vx + (1 - alpha) * x, alpha * vy + (1 - alpha) * y
+            tx = vxx - gamma * (Sx + (c * n * A[k] * (vy[k] - y[k]) + vx - x))
+            ty = vyy - gamma * (Sy - c * n * AT[k] * (vx[k] - x[k]) + sy * (vy - y))
+            vx, vy = _P(tx), _P(ty)
+            cnt += 2
+            if rs.rand() < p:
+                cnt += n  # the refresh recomputes the operator at the (unchanged) outer point
+        x = lam * x0 + (1 - lam) * vx
+        y = lam * y0 + (1 - lam) * vy
+        ep.append(cnt / n)
+        rr.append(res_of(x, y))
+        i += 1
+    out["Alg. 2" + (" (y sign fixed)" if fixed_sign else "")] = (np.array(ep), np.array(rr))
+    return out
+
+
+
+def authors_qp_port(n, epochs, seed=1, vr_epochs=None):
+    """Ouyang-Xu worst-case QP with the authors' steps, uniform sampling, epoch counts; residual ||F||."""
+    A = np.zeros((n, n))
+    for i in range(n):
+        A[i, n - 1 - i] = 1.0
+        if i < n - 1:
+            A[i, n - 2 - i] = -1.0
+    A /= 4.0
+    H = 2.0 * A.T @ A
+    b = np.ones(n) / 4.0
+    h = np.zeros(n)
+    h[-1] = 0.25
+    AT = np.ascontiguousarray(A.T)
+    HT = np.ascontiguousarray(H.T)
+    rs = np.random.RandomState(seed)
+    vr_epochs = epochs if vr_epochs is None else vr_epochs
+
+    def F(x, y):
+        return H @ x - h - AT @ y, A @ x - b
+
+    def nrm(g):
+        return float(np.sqrt(g[0] @ g[0] + g[1] @ g[1]))
+
+    x0 = np.ones(n) / n
+    out = {}
+    # EG (step 0.5) and EAG (step 0.3): 2 epochs per iteration
+    for name, eta, anchored in (("EG", 0.5, False), ("EAG", 0.3, True)):
+        x, y = x0.copy(), x0.copy()
+        gx, gy = F(x, y)
+        ep, rr = [0.0], [nrm((gx, gy))]
+        for i in range(int(epochs // 2)):
+            lam = 1.0 / (i + 2) if anchored else 0.0
+            bx, by = lam * x0 + (1 - lam) * x, lam * x0 + (1 - lam) * y
+            hx, hy = F(bx - eta * gx, by - eta * gy)
+            x, y = bx - eta * hx, by - eta * hy
+            gx, gy = F(x, y)
+            ep.append(2.0 * (i + 1))
+            rr.append(nrm((hx, hy)) if not anchored else nrm((gx, gy)))
+        out[name] = (np.array(ep), np.array(rr))
+
+    def single(x, y, xp, yp, k):
+        dx, dy = x[k] - xp[k], y[k] - yp[k]
+        return (HT[k] * dx - A[k] * dy) * n, AT[k] * dx * n
+
+    # VR-EG: step 0.01, p = 1/n, single index; the authors count a sampled step 1/n epoch here
+    p = 1.0 / n
+    alpha, gamma = 1 - p, 0.01
+    x, y = x0.copy(), x0.copy()
+    wx, wy = x.copy(), y.copy()
+    gwx, gwy = F(wx, wy)
+    cnt = n
+    ep, rr = [0.0], [nrm((gwx, gwy))]
+    N = vr_epochs * n
+    while cnt < N:
+        k = rs.randint(n)
+        xx, yy = alpha * x + (1 - alpha) * wx, alpha * y + (1 - alpha) * wy
+        xh, yh = xx - gamma * gwx, yy - gamma * gwy
+        ex, ey = single(xh, yh, wx, wy, k)
+        x, y = xx - gamma * (gwx + ex), yy - gamma * (gwy + ey)
+        cnt += 1
+        if rs.rand() < p:
+            wx, wy = x.copy(), y.copy()
+            gwx, gwy = F(wx, wy)
+            ep.append(cnt / n)
+            rr.append(nrm((gwx, gwy)))
+            cnt += n
+    out["VR-EG"] = (np.array(ep), np.array(rr))
+    # Algorithm 1: step 0.3, batch int(sqrt n) without replacement, lambda = 2/(i+5)
+    eta, bs = 0.3, int(np.sqrt(n))
+    x, y = x0.copy(), x0.copy()
+    xp, yp = x.copy(), y.copy()
+    cnt, i = 0, 0
+    ep, rr = [0.0], [nrm(F(x, y))]
+    N = epochs * n
+    gx = gy = None
+    while cnt <= N:
+        lam = 2.0 / (i + 5)
+        if i <= 1:
+            full = True
+        elif i + 1 <= np.sqrt(n):
+            full = rs.rand() < 4.0 / (i + 6)
+        else:
+            full = rs.rand() < 4.0 / (np.sqrt(n) + 5)
+        if full:
+            gx, gy = F(x, y)
+            cnt += n
+        else:
+            B = rs.choice(n, bs, replace=False)
+            dx, dy = x[B] - xp[B], y[B] - yp[B]
+            gx = gx + (HT[B].T @ dx - A[B].T @ dy) * (n / bs)
+            gy = gy + (AT[B].T @ dx) * (n / bs)
+            cnt += 2 * bs
+        xp, yp = x, y
+        x = lam * x0 + (1 - lam) * x - eta * gx
+        y = lam * x0 + (1 - lam) * y - eta * gy
+        if i % n == 0:
+            ep.append(cnt / n)
+            rr.append(nrm(F(x, y)))
+            if not np.isfinite(rr[-1]):
+                break
+        i += 1
+    out["Alg. 1"] = (np.array(ep), np.array(rr))
+    # Algorithm 2: c = sqrt n, gamma = 1e-3, p = 1/n, M = int(0.05 n log(i+2)), snapshot at the outer point,
+    # one full evaluation per outer iteration (counted), sampled steps counted 2/n
+    c, gamma = np.sqrt(n), 1e-3
+    x, y = x0.copy(), x0.copy()
+    cnt, i = 0, 0
+    ep, rr = [0.0], [nrm(F(x, y))]
+    N = vr_epochs * n
+    while cnt <= N:
+        lam = 1.0 / (i + 2)
+        M = int(0.05 * n * np.log(i + 2))
+        gx, gy = F(x, y)
+        cnt += n
+        Sx, Sy = c * gx, c * gy
+        vx, vy = x.copy(), y.copy()
+        for kk in range(M):
+            k = rs.randint(n)
+            vxx, vyy = alpha * vx + (1 - alpha) * x, alpha * vy + (1 - alpha) * y
+            ex, ey = single(vx, vy, x, y, k)
+            vx = vxx - gamma * (Sx + c * ex + (vx - x))
+            vy = vyy - gamma * (Sy + c * ey + (vy - y))
+            cnt += 2
+            if rs.rand() < p:
+                cnt += n
+        x = lam * x0 + (1 - lam) * vx
+        y = lam * x0 + (1 - lam) * vy
+        ep.append(cnt / n)
+        rr.append(nrm(F(x, y)))
+        i += 1
+    out["Alg. 2"] = (np.array(ep), np.array(rr))
+    return out
+
+
+
+def print_port(out, budgets, title, label="res"):
+    rows = []
+    for name, (ep, rr) in out.items():
+        rows.append([name, *[float(np.nanmin(rr[ep <= b])) if np.any(ep <= b) else float("nan") for b in budgets],
+                     float(ep[-1])])
+    print_table(["method (faithful port)", *[f"{label} @ {b:g} ep" for b in budgets], "epochs run"], rows, title=title)
+    sys.stdout.flush()
+
+
 def paper_section(quick):
     # 1. Our defaults (theory steps with L = ||P A P||_2, residual with eta = 1/L).
     n_pb = 200 if quick else 500
@@ -325,6 +604,22 @@ def paper_section(quick):
     rows = paper_matched(qp, qp_budgets, settings, u0=u0_qp)
     print_table(["method (authors' settings)", *[f"||F|| @ {b:g} ep" for b in qp_budgets], "time [s]"], rows,
                 title=f"\nWorst-case bilinear QP n={m}, the authors' settings and start (ones/n), residual ||F(u)||")
+
+    # 3. Faithful ports of the authors' scripts (their sampling, snapshot and epoch count)
+    E = 1000 if quick else 5000
+    t0 = time.perf_counter()
+    out = authors_pb_port(A.T, E)
+    out.update(authors_pb_port(A.T, E, fixed_sign=True, alg2_only=True))
+    print_port(out, [b for b in (100, 500, 1000, 2000, 5000) if b <= E],
+               f"\nPoliceman and burglar {n}x{n}, a faithful port of the authors' script, residual "
+               f"||u - P(u - F(u))|| ({time.perf_counter() - t0:.0f} s)")
+    E, VE = (3000, 3000) if quick else (50000, 10000)
+    t0 = time.perf_counter()
+    out = authors_qp_port(m, E, vr_epochs=VE)
+    print_port(out, [b for b in (1000, 3000, 10000, 50000) if b <= E],
+               f"\nWorst-case bilinear QP n={m}, a faithful port of the authors' script, residual ||F(u)|| "
+               f"(VR-EG and Alg. 2 run {VE} epochs: pure-Python single-index steps; {time.perf_counter() - t0:.0f} s)",
+               label="||F||")
 
 
 LOWRANK_METHODS = [("EAG", "anchored_extragradient", {}),
