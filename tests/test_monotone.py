@@ -519,3 +519,19 @@ def test_vr_halpern_outer_snapshot_solves_games_and_qps(sparse):
     np.testing.assert_allclose(res.u, ref, atol=1e-5)
     with pytest.raises(ValueError, match="snapshot"):
         solve_matrix_game(A, method="vr_halpern", snapshot="middle")
+
+
+@pytest.mark.parametrize("fused", [True, False])
+def test_vr_halpern_cold_inner_start_converges(fused):
+    # warm_start=False: every inner loop starts at the outer point u_k (the paper's and authors' choice)
+    rng = np.random.default_rng(9)
+    A = rng.standard_normal((30, 40))
+    value, _, _ = matrix_game_lp(A)
+    res = solve_matrix_game(A, method="vr_halpern", gap_tol=1e-6, max_epochs=20000, random_state=2,
+                            warm_start=False, fused=fused)
+    assert res.converged and abs(res.value - value) <= 1e-6 + 1e-9
+    a = solve_matrix_game(A, method="vr_halpern", tol=1e-3, random_state=3, warm_start=False, fused=fused)
+    b = solve_matrix_game(A, method="vr_halpern", tol=1e-3, random_state=3, warm_start=False, fused=fused)
+    np.testing.assert_array_equal(a.u, b.u)
+    with pytest.raises(TypeError, match="warm_start"):
+        solve_matrix_game(A, method="vr_halpern", warm_start="no")

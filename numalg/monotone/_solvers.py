@@ -33,6 +33,7 @@ _OPTIONS = {
         "step": None,
         "c": None,
         "snapshot": "inner",
+        "warm_start": True,
     },
     "extragradient": {"step_scale": 0.9, "step": None},
     "anchored_extragradient": {"step_scale": 0.5, "step": None},
@@ -508,6 +509,8 @@ def _run_vr_halpern_game(problem, oracle, mon, u0, opts, rng):
     restarter = _Restarter(opts["restart"], mon.last)
     while mon.budget_left():
         M = int(np.ceil(opts["inner_scale"] * np.log(k + 2.0) / contraction))
+        if not opts["warm_start"]:
+            z[:] = u
         rand = rng.random(M * (bx + by))
         coin = rng.random(M)
         touched, nref = _kernels.game_forb(*G.args, G.c0, u, z, w, w_prev, Fw, M, bx, by,
@@ -553,6 +556,9 @@ def _run_vr_halpern_lipschitz(problem, oracle, mon, u0, opts, rng):
     outer = opts["snapshot"] == "outer"
     while mon.budget_left():
         M = int(np.ceil(opts["inner_scale"] * np.log(k + 2.0) / contraction))
+        if not opts["warm_start"]:
+            # start at u_k: with few inner steps the anchor's pull then stays in z_k
+            z = u.copy()
         if outer:
             # the snapshot is the outer point u (as in the authors' scripts): F(u) by linearity from
             # the anchor's and z's values where F is linear, else one full evaluation
@@ -689,7 +695,11 @@ def solve(
         loop's reference point to the inner iterate with probability ``p``;
         ``"outer"`` keeps it at the outer point ``u_k`` for the whole inner
         loop, as the authors' scripts do, which needs no refreshes; it runs
-        the Python inner loop).
+        the Python inner loop), ``warm_start`` (vr_halpern, Algorithm 2,
+        default True: each inner loop starts at the previous resolvent
+        point; False: at the outer point ``u_k``, as in the paper and the
+        authors' scripts, which keeps the anchor's pull in the iterates when
+        the inner loops are short).
 
     Returns
     -------
@@ -734,6 +744,8 @@ def solve(
         check_option(opts["operator"], "operator", ("auto", "forward_backward", "resolvent", "pdhg"))
     if "variant" in options:
         check_option(opts["variant"], "variant", ("auto", "cocoercive", "lipschitz"))
+    if "warm_start" in options and not isinstance(opts["warm_start"], (bool, np.bool_)):
+        raise TypeError(f"warm_start must be a bool, got {type(opts['warm_start']).__name__}")
     if "snapshot" in options:
         check_option(opts["snapshot"], "snapshot", ("inner", "outer"))
     if isinstance(options.get("primal_weight"), str):
