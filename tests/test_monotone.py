@@ -495,3 +495,43 @@ def test_fused_vr_halpern_matches_python_path_in_solution(sparse):
     a = solve_matrix_game(mat, method="vr_halpern", tol=1e-3, random_state=3)
     b = solve_matrix_game(mat, method="vr_halpern", tol=1e-3, random_state=3)
     np.testing.assert_array_equal(a.u, b.u)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_vr_halpern_outer_snapshot_solves_games_and_qps(sparse):
+    # snapshot="outer": the inner VR-FoRB loop keeps the outer point as its reference (no refreshes)
+    rng = np.random.default_rng(8)
+    A = rng.standard_normal((40, 30))
+    value, _, _ = matrix_game_lp(A)
+    res = solve_matrix_game(sp.csr_array(A) if sparse else A, method="vr_halpern", gap_tol=1e-6,
+                            max_epochs=20000, random_state=1, snapshot="outer")
+    assert res.converged and abs(res.value - value) <= 1e-6 + 1e-9
+    n = 6
+    B = rng.standard_normal((n, n))
+    H = B @ B.T / n + np.eye(n)
+    Aq = rng.standard_normal((4, n))
+    h, b = rng.standard_normal(n), rng.standard_normal(4)
+    K = np.block([[H, Aq.T], [Aq, np.zeros((4, 4))]])
+    ref = np.linalg.solve(K, np.r_[h, b])
+    res = solve(BilinearQP(H, h, Aq, b), method="vr_halpern", tol=1e-6, max_epochs=50000, random_state=0,
+                snapshot="outer")
+    assert res.converged
+    np.testing.assert_allclose(res.u, ref, atol=1e-5)
+    with pytest.raises(ValueError, match="snapshot"):
+        solve_matrix_game(A, method="vr_halpern", snapshot="middle")
+
+
+@pytest.mark.parametrize("fused", [True, False])
+def test_vr_halpern_cold_inner_start_converges(fused):
+    # warm_start=False: every inner loop starts at the outer point u_k (the paper's and authors' choice)
+    rng = np.random.default_rng(9)
+    A = rng.standard_normal((30, 40))
+    value, _, _ = matrix_game_lp(A)
+    res = solve_matrix_game(A, method="vr_halpern", gap_tol=1e-6, max_epochs=20000, random_state=2,
+                            warm_start=False, fused=fused)
+    assert res.converged and abs(res.value - value) <= 1e-6 + 1e-9
+    a = solve_matrix_game(A, method="vr_halpern", tol=1e-3, random_state=3, warm_start=False, fused=fused)
+    b = solve_matrix_game(A, method="vr_halpern", tol=1e-3, random_state=3, warm_start=False, fused=fused)
+    np.testing.assert_array_equal(a.u, b.u)
+    with pytest.raises(TypeError, match="warm_start"):
+        solve_matrix_game(A, method="vr_halpern", warm_start="no")

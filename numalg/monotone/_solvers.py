@@ -32,6 +32,8 @@ _OPTIONS = {
         "fused": True,
         "step": None,
         "c": None,
+        "snapshot": "inner",
+        "warm_start": True,
     },
     "extragradient": {"step_scale": 0.9, "step": None},
     "anchored_extragradient": {"step_scale": 0.5, "step": None},
@@ -507,6 +509,8 @@ def _run_vr_halpern_game(problem, oracle, mon, u0, opts, rng):
     restarter = _Restarter(opts["restart"], mon.last)
     while mon.budget_left():
         M = int(np.ceil(opts["inner_scale"] * np.log(k + 2.0) / contraction))
+        if not opts["warm_start"]:
+            z[:] = u
         rand = rng.random(M * (bx + by))
         coin = rng.random(M)
         touched, nref = _kernels.game_forb(*G.args, G.c0, u, z, w, w_prev, Fw, M, bx, by,
@@ -529,7 +533,7 @@ def _run_vr_halpern_game(problem, oracle, mon, u0, opts, rng):
 
 def _run_vr_halpern_lipschitz(problem, oracle, mon, u0, opts, rng):
     """Algorithm 2: inexact Halpern on J_{c(F+G)}, resolvents by loopless VR-FoRB (Algorithm 3)."""
-    if getattr(oracle, "game", None) is not None and opts.get("fused", True):
+    if getattr(oracle, "game", None) is not None and opts.get("fused", True) and opts["snapshot"] == "inner":
         return _run_vr_halpern_game(problem, oracle, mon, u0, opts, rng)
     _default_fraction(oracle, opts)
     c, p, gamma, contraction = _vr_halpern_constants(oracle, opts)
@@ -549,8 +553,18 @@ def _run_vr_halpern_lipschitz(problem, oracle, mon, u0, opts, rng):
     if mon.check(u, Fu, it):
         return
     restarter = _Restarter(opts["restart"], mon.last)
+    outer = opts["snapshot"] == "outer"
     while mon.budget_left():
         M = int(np.ceil(opts["inner_scale"] * np.log(k + 2.0) / contraction))
+        if not opts["warm_start"]:
+            # start at u_k: with few inner steps the anchor's pull then stays in z_k
+            z = u.copy()
+        if outer:
+            # the snapshot is the outer point u (as in the authors' scripts): F(u) by linearity from
+            # the anchor's and z's values where F is linear, else one full evaluation
+            w = w_prev = u
+            if k > 0:  # (at k = 0, u is the start or the restart point, whose F is Fw already)
+                Fw = _combine(lam, F_anchor, Fz) if oracle.linear else oracle.full(u)
         for _ in range(M):
             zbar = alpha * z + (1.0 - alpha) * w
             g = Fw.copy()
@@ -558,6 +572,8 @@ def _run_vr_halpern_lipschitz(problem, oracle, mon, u0, opts, rng):
             # Phi(z) = z - u + c F(z): the identity part goes into the backward step
             v = zbar - gamma * c * g
             z = oracle.prox_step((v + gamma * u) / (1.0 + gamma), eta_b)
+            if outer:
+                continue
             w_prev = w
             if rng.random() < p:
                 w = z.copy()
@@ -567,6 +583,7 @@ def _run_vr_halpern_lipschitz(problem, oracle, mon, u0, opts, rng):
         w = z.copy()
         w_prev = w
         Fw = oracle.full(w)
+        Fz = Fw
         it += 1
         if mon.check(z, Fw, it):
             return
@@ -673,7 +690,16 @@ def solve(
         the two blocks' steps at restarts for bilinear QPs and 1 for matrix
         games, or a fixed float ``omega``: steps ``eta / omega`` for x and
         ``eta * omega`` for y), ``fused`` (vr_halpern on
-        games: the compiled inner loop, default True).
+        games: the compiled inner loop, default True), ``snapshot``
+        (vr_halpern, Algorithm 2: ``"inner"``, default, refreshes the inner
+        loop's reference point to the inner iterate with probability ``p``;
+        ``"outer"`` keeps it at the outer point ``u_k`` for the whole inner
+        loop, as the authors' scripts do, which needs no refreshes; it runs
+        the Python inner loop), ``warm_start`` (vr_halpern, Algorithm 2,
+        default True: each inner loop starts at the previous resolvent
+        point; False: at the outer point ``u_k``, as in the paper and the
+        authors' scripts, which keeps the anchor's pull in the iterates when
+        the inner loops are short).
 
     Returns
     -------
@@ -718,6 +744,10 @@ def solve(
         check_option(opts["operator"], "operator", ("auto", "forward_backward", "resolvent", "pdhg"))
     if "variant" in options:
         check_option(opts["variant"], "variant", ("auto", "cocoercive", "lipschitz"))
+    if "warm_start" in options and not isinstance(opts["warm_start"], (bool, np.bool_)):
+        raise TypeError(f"warm_start must be a bool, got {type(opts['warm_start']).__name__}")
+    if "snapshot" in options:
+        check_option(opts["snapshot"], "snapshot", ("inner", "outer"))
     if isinstance(options.get("primal_weight"), str):
         check_option(opts["primal_weight"], "primal_weight", ("auto",))
     elif options.get("primal_weight") is not None:
