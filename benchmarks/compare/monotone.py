@@ -67,8 +67,8 @@ def paper_experiment(name, problem, budgets, methods=METHODS):
                 title=f"\n{name}: best certified residual within the epoch budget")
 
 
-def worst_case_qp(n=200):
-    # Ouyang & Xu's lower-bound instance, as in the authors' script (our sign: +<Ax - b, y>)
+def worst_case_qp_data(n=200):
+    """Ouyang & Xu's lower-bound instance as in the authors' script: (H, h, A, b)."""
     A = np.zeros((n, n))
     for i in range(n):
         A[i, n - 1 - i] = 1.0
@@ -79,7 +79,12 @@ def worst_case_qp(n=200):
     b = np.ones(n) / 4.0
     h = np.zeros(n)
     h[-1] = 0.25
-    return BilinearQP(H, h, A, b)
+    return H, h, A, b
+
+
+def worst_case_qp(n=200):
+    # our sign convention: +<Ax - b, y>
+    return BilinearQP(*worst_case_qp_data(n))
 
 
 def low_rank_game(n, rank, noise, seed=0, unit_norm=False):
@@ -408,16 +413,7 @@ def authors_pb_port(A, epochs, seed=1, fixed_sign=False, alg2_only=False):
 
 def authors_qp_port(n, epochs, seed=1, vr_epochs=None):
     """Ouyang-Xu worst-case QP with the authors' steps, uniform sampling, epoch counts; residual ||F||."""
-    A = np.zeros((n, n))
-    for i in range(n):
-        A[i, n - 1 - i] = 1.0
-        if i < n - 1:
-            A[i, n - 2 - i] = -1.0
-    A /= 4.0
-    H = 2.0 * A.T @ A
-    b = np.ones(n) / 4.0
-    h = np.zeros(n)
-    h[-1] = 0.25
+    H, h, A, b = worst_case_qp_data(n)
     AT = np.ascontiguousarray(A.T)
     HT = np.ascontiguousarray(H.T)
     rs = np.random.RandomState(seed)
