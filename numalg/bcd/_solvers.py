@@ -807,25 +807,19 @@ def _newton_direction(X, ws, D, grad_ws, grad_b, w_ws, l1_ws, penalty, fit_inter
 
     Large working sets of a sparse X without intercept are solved by cyclic
     coordinate descent on the weighted residual (O(nnz of a column) per update)
-    instead of on the Gram matrix (O(working set) per update).
+    instead of on the Gram matrix (O(working set) per update); that path also
+    returns ``X[:, ws] @ d`` (else None).  Returns (d, db, n_updates, newton_at, Xd).
     """
     m = ws.size
     if (rho is not None and not fit_intercept and sp.issparse(X) and m >= 200
             and 2 * X.nnz < m * X.shape[1]):
-        p = X.shape[1]
-        wf = np.zeros(p)
-        wf[ws] = w_ws
-        r = np.divide(rho, D, out=np.zeros_like(rho), where=D > 0)
-        Lf = np.zeros(p)
-        _cd.col_sq_norms_cols(X.data, X.indices.astype(np.int32, copy=False),
-                              X.indptr.astype(np.int32, copy=False), D, ws.astype(np.intp), Lf)
-        l1f = np.zeros(p)
-        l1f[ws] = l1_ws
-        ep, _ = _cd.cd_residual(_EMPTY_F, X.data, X.indices.astype(np.int32, copy=False),
-                                X.indptr.astype(np.int32, copy=False), True, D, r, wf,
-                                ws.astype(np.intp), Lf, np.zeros(p), l1f, penalty.l2,
-                                penalty.nonneg, False, NEWTON_INNER_EPOCHS, eps_in)
-        return wf[ws] - w_ws, 0.0, ep * m, -1
+        d = np.empty(m)
+        Xd = np.empty(X.shape[0])
+        ep, _ = _cd.cd_newton_csc(X.data, X.indices.astype(np.int32, copy=False),
+                                  X.indptr.astype(np.int32, copy=False), D, rho,
+                                  ws.astype(np.intp, copy=False), w_ws, l1_ws, penalty.l2,
+                                  penalty.nonneg, NEWTON_INNER_EPOCHS, eps_in, d, Xd)
+        return d, 0.0, ep * m, -1, Xd
     Q = _gram(X, ws, D)
     g = grad_ws.copy()
     mvec = None
@@ -847,7 +841,7 @@ def _newton_direction(X, ws, D, grad_ws, grad_b, w_ws, l1_ws, penalty, fit_inter
     if fit_intercept:
         s = float(D.sum())
         db = -(grad_b + float(mvec @ d)) / s if s > 0 else 0.0
-    return d, db, nu, nat
+    return d, db, nu, nat, None
 
 
 def _line_search(fval, pen, w_ws, d, penalty, lin, t_min=1e-10):
@@ -930,7 +924,7 @@ def _solve_logistic(X, y, h, penalty, w, *, selection, partition, update, tol, m
         sig = expit(zz)
         D = h * sig * (1.0 - sig)
         eps_in = NEWTON_INNER_TOL * kkt
-        d, db, nu, nat = _newton_direction(X, ws, D, grad[ws], grad_b, w[ws].copy(),
+        d, db, nu, nat, Xd = _newton_direction(X, ws, D, grad[ws], grad_b, w[ws].copy(),
                                            np.ascontiguousarray(l1v[ws]), penalty, fit_intercept,
                                            rule, tau, partition, upd, eps_in, rng,
                                            rho if RESIDUAL_NEWTON else None)
@@ -939,7 +933,7 @@ def _solve_logistic(X, y, h, penalty, w, *, selection, partition, update, tol, m
         n_upd += nu
         if not np.any(d) and db == 0.0:
             continue
-        Xd = np.asarray(_matvec_cols(X, ws, d)).ravel() + db
+        Xd = (np.asarray(_matvec_cols(X, ws, d)).ravel() if Xd is None else Xd) + db
         lin = float(grad[ws] @ d) + grad_b * db
         w_ws = w[ws].copy()
 
@@ -1021,7 +1015,7 @@ def _solve_multinomial(X, yi, K, h, penalty, W, *, selection, partition, update,
                 ws = np.arange(p)
             D = h * P[:, k] * (1.0 - P[:, k])
             vk = max(float(viol.max()), abs(gbk) if fit_intercept else 0.0)
-            d, db, nu, nat = _newton_direction(X, ws, D, gk[ws], gbk, wk[ws].copy(),
+            d, db, nu, nat, Xd = _newton_direction(X, ws, D, gk[ws], gbk, wk[ws].copy(),
                                                np.ascontiguousarray(l1v[ws]), penalty,
                                                fit_intercept, rule, tau, partition, upd,
                                                NEWTON_INNER_TOL * vk, rng,
@@ -1031,7 +1025,7 @@ def _solve_multinomial(X, yi, K, h, penalty, W, *, selection, partition, update,
             n_upd += nu
             if not np.any(d) and db == 0.0:
                 continue
-            Xd = np.asarray(_matvec_cols(X, ws, d)).ravel() + db
+            Xd = (np.asarray(_matvec_cols(X, ws, d)).ravel() if Xd is None else Xd) + db
             lin = float(gk[ws] @ d) + gbk * db
             Zb = Z + b
 
