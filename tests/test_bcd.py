@@ -910,3 +910,66 @@ def test_cd_newton_csc_kernel_equals_definition(seed, m, nonneg, l2, epochs, tol
     Xd_old = np.zeros(n)
     _cd.csc_cols_axpy(X.data, ind, ptr, ws, -d, Xd_old)
     assert np.array_equal(Xd, Xd_old)
+
+
+@settings(max_examples=30)
+@given(seed=st.integers(0, 2**16), n=st.integers(1, 60), scale=st.sampled_from([0.1, 3.0, 40.0]),
+       s=st.sampled_from([1.0, 0.37]))
+def test_logistic_sample_kernels_equal_definition(seed, n, scale, s):
+    from scipy.special import expit, xlogy
+
+    rng = np.random.default_rng(seed)
+    y = np.where(rng.random(n) < 0.5, -1.0, 1.0)
+    z = rng.standard_normal(n) * scale
+    z[rng.random(n) < 0.1] = 0.0
+    dz = rng.standard_normal(n)
+    h = rng.random(n) * (rng.random(n) < 0.9)
+    rho, D = np.empty(n), np.empty(n)
+    loss = _cd.logistic_pass(y, z, h, rho, D)
+    # element-wise the same operations as NumPy/SciPy (bit for bit); sums to rounding
+    assert np.array_equal(rho, h * y * expit(-y * z))
+    sig = expit(z)
+    assert np.array_equal(D, h * sig * (1.0 - sig))
+    assert loss == pytest.approx(float(h @ np.logaddexp(0.0, -y * z)), rel=1e-13, abs=1e-300)
+    for t in (0.0, 0.5, 1.0):
+        got = _cd.logistic_loss(y, z, dz, t, h)
+        assert got == pytest.approx(float(h @ np.logaddexp(0.0, -y * (z + t * dz))), rel=1e-13,
+                                    abs=1e-300)
+    assert _cd.logistic_loss(y, z, dz, 0.0, h) == loss
+    pos = h > 0
+    u = np.clip(y[pos] * (s * rho[pos]) / h[pos], 0.0, 1.0)
+    want = float(np.dot(h[pos], xlogy(u, u) + xlogy(1 - u, 1 - u)))
+    assert _cd.logistic_dual_entropy(y, rho, h, s) == pytest.approx(want, rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.05])
+def test_logistic_gap_equals_numpy_definition(l2):
+    from scipy.special import expit, xlogy
+
+    import numalg.bcd._solvers as S
+
+    rng = np.random.default_rng(3)
+    n, p = 80, 30
+    X = rng.standard_normal((n, p))
+    y = np.where(rng.random(n) < 0.5, -1.0, 1.0)
+    h = rng.random(n) * (rng.random(n) < 0.9)
+    h /= h.sum()
+    w = rng.standard_normal(p) * (rng.random(p) < 0.3)
+    pen = ElasticNetPenalty(0.04, 0.5) if l2 else L1(0.02)
+    assert (pen.l2 > 0) == (l2 > 0)
+    z = X @ w
+    rho = h * y * expit(-y * z)
+    grad = -X.T @ rho
+    primal = float(h @ np.logaddexp(0.0, -y * z)) + S._pen_value(pen, w)
+    # the definition: the dual point theta = s rho, s = min(1, l1 / max|X^T rho|) when l2 = 0
+    a1, a2 = pen.l1, pen.l2
+    if a2:
+        theta, conj = rho, float(np.sum(np.maximum(np.abs(grad) - a1, 0.0) ** 2)) / (2 * a2)
+    else:
+        theta, conj = min(1.0, a1 / np.abs(grad).max()) * rho, 0.0
+    pos = h > 0
+    u = np.clip(y[pos] * theta[pos] / h[pos], 0.0, 1.0)
+    dual = -float(np.dot(h[pos], xlogy(u, u) + xlogy(1 - u, 1 - u))) - conj
+    got = S._logistic_gap(y, rho, h, grad, float(np.abs(grad).max()), pen, primal)
+    assert got == pytest.approx(max(primal - dual, 0.0), rel=1e-12, abs=1e-15)
+    assert got > 0

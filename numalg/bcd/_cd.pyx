@@ -12,7 +12,7 @@
 #
 # The residual kernels run cyclic coordinate descent directly on a dense
 # (Fortran-ordered) or CSC design for working sets too large for a Gram matrix.
-from libc.math cimport fabs, sqrt, INFINITY
+from libc.math cimport fabs, sqrt, exp, log, log1p, INFINITY
 from libc.stdlib cimport malloc, free
 from libc.string cimport memcpy
 from scipy.linalg.cython_lapack cimport dposv
@@ -1084,3 +1084,72 @@ def cd_newton_csc(const double[::1] data, const int[::1] indices, const int[::1]
                 Xd[cidx[k]] -= cdata[k] * dd
     free(r); free(beta); free(cptr); free(cdata); free(cidx)
     return n_ep, maxviol
+
+
+cdef inline double _expit(double x) noexcept nogil:
+    """1 / (1 + exp(-x)), as scipy.special.expit computes it."""
+    return 1.0 / (1.0 + exp(-x))
+
+
+cdef inline double _log1pexp(double t) noexcept nogil:
+    """log(1 + exp(t)), as numpy.logaddexp(0, t) computes it."""
+    if t == 0.0:
+        return 0.6931471805599453
+    if -t > 0.0:
+        return log1p(exp(t))
+    return t + log1p(exp(-t))
+
+
+def logistic_pass(const double[::1] y, const double[::1] z, const double[::1] h,
+                  double[::1] rho, double[::1] D):
+    """One pass over the samples of the logistic loss at margins ``z``.
+
+    Writes rho_i = h_i y_i expit(-y_i z_i) (minus the derivative of the loss in
+    z_i) and D_i = h_i s_i (1 - s_i) with s_i = expit(z_i) (its second
+    derivative); returns the loss sum_i h_i log(1 + exp(-y_i z_i)).
+    """
+    cdef Py_ssize_t i
+    cdef double t, s, loss = 0.0
+    with nogil:
+        for i in range(y.shape[0]):
+            t = -y[i] * z[i]
+            rho[i] = h[i] * y[i] * _expit(t)
+            s = _expit(z[i])
+            D[i] = h[i] * s * (1.0 - s)
+            loss += h[i] * _log1pexp(t)
+    return loss
+
+
+def logistic_loss(const double[::1] y, const double[::1] z, const double[::1] dz, double t,
+                  const double[::1] h):
+    """sum_i h_i log(1 + exp(-y_i (z_i + t dz_i)))."""
+    cdef Py_ssize_t i
+    cdef double loss = 0.0
+    with nogil:
+        for i in range(y.shape[0]):
+            loss += h[i] * _log1pexp(-y[i] * (z[i] + t * dz[i]))
+    return loss
+
+
+def logistic_dual_entropy(const double[::1] y, const double[::1] rho, const double[::1] h,
+                          double s):
+    """sum_{h_i > 0} h_i [u_i log u_i + (1 - u_i) log(1 - u_i)], u_i = clip(y_i s rho_i / h_i, 0, 1)."""
+    cdef Py_ssize_t i
+    cdef double u, v, acc = 0.0, e
+    with nogil:
+        for i in range(y.shape[0]):
+            if not h[i] > 0.0:
+                continue
+            u = y[i] * (s * rho[i]) / h[i]
+            if u < 0.0:
+                u = 0.0
+            elif u > 1.0:
+                u = 1.0
+            v = 1.0 - u
+            e = 0.0
+            if u != 0.0:
+                e = u * log(u)
+            if v != 0.0:
+                e = e + v * log(v)
+            acc += h[i] * e
+    return acc

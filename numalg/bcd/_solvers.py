@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.special import expit, xlogy
 from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import ThreadpoolController
 
@@ -138,14 +137,15 @@ def _matvec_cols(X, ws, d):
     return X[:, ws] @ d
 
 
-def _rmatvec(X, v):
-    """X^T v as a 1-D array."""
+def _rmatvec(X, v, scale=1.0):
+    """scale * X^T v as a 1-D array (scale 1 or -1)."""
     if sp.issparse(X):
         out = np.empty(X.shape[1])
         _cd.csc_rmatvec(X.data, X.indices.astype(np.int32, copy=False),
-                        X.indptr.astype(np.int32, copy=False), v, 1.0, out)
+                        X.indptr.astype(np.int32, copy=False), v, scale, out)
         return out
-    return np.asarray(X.T @ v).ravel()
+    out = np.asarray(X.T @ v).ravel()
+    return out if scale == 1.0 else scale * out
 
 
 def _rmatmat(X, R):
@@ -783,21 +783,19 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
 # --------------------------------------------------------------------------- logistic
 
 
-def _logistic_gap(y, z, h, grad, penalty, primal):
-    rho = h * y * expit(-y * z)
-    xt = -grad
+def _logistic_gap(y, rho, h, grad, gmax, penalty, primal):
+    """Duality gap of L1/elastic-net logistic regression at the iterate whose
+    residual is ``rho = h y expit(-y z)``, gradient ``grad = -X^T rho`` and
+    ``gmax = max |grad|``; the dual point is rho rescaled into the dual
+    feasible set (l2 = 0) or rho itself (l2 > 0)."""
     l1, l2 = penalty.l1, penalty.l2
     if l2 > 0:
-        theta = rho
-        conj = float(np.sum(np.maximum(np.abs(xt) - l1, 0.0) ** 2)) / (2 * l2)
+        s = 1.0
+        conj = float(np.sum(np.maximum(np.abs(grad) - l1, 0.0) ** 2)) / (2 * l2)
     else:
-        m = float(np.abs(xt).max()) if xt.size else 0.0
-        s = 1.0 if m <= l1 else l1 / m
-        theta = s * rho
+        s = 1.0 if gmax <= l1 else l1 / gmax
         conj = 0.0
-    pos = h > 0
-    u = np.clip(y[pos] * theta[pos] / h[pos], 0.0, 1.0)
-    dual = -float(np.dot(h[pos], xlogy(u, u) + xlogy(1 - u, 1 - u))) - conj
+    dual = -_cd.logistic_dual_entropy(y, rho, h, s) - conj
     return max(primal - dual, 0.0)
 
 
@@ -844,10 +842,11 @@ def _newton_direction(X, ws, D, grad_ws, grad_b, w_ws, l1_ws, penalty, fit_inter
     return d, db, nu, nat, None
 
 
-def _line_search(fval, pen, w_ws, d, penalty, lin, t_min=1e-10):
-    """Armijo backtracking along the proximal Newton direction."""
-    f0 = fval(0.0) + pen(w_ws)
-    delta = lin + pen(w_ws + d) - pen(w_ws)
+def _line_search(fval, pen, w_ws, d, penalty, lin, t_min=1e-10, f_at0=None):
+    """Armijo backtracking along the proximal Newton direction (``f_at0``: fval(0) if known)."""
+    pen0 = pen(w_ws)
+    f0 = (fval(0.0) if f_at0 is None else f_at0) + pen0
+    delta = lin + pen(w_ws + d) - pen0
     t = 1.0
     while t > t_min:
         val = fval(t) + pen(w_ws + t * d)
@@ -876,6 +875,10 @@ def _solve_logistic(X, y, h, penalty, w, *, selection, partition, update, tol, m
         diagL = _sq_norms(X, h)
     viol0 = max(float(penalty.subdiff_distance(np.zeros(p), g0).max()) if p else 0.0,
                 abs(float(rho0.sum())) if fit_intercept else 0.0)
+    l1 = penalty.l1
+    y = np.ascontiguousarray(y, dtype=np.float64)
+    h = np.ascontiguousarray(h, dtype=np.float64)
+    rho, D, viol = np.empty(n), np.empty(n), np.empty(p)
     P0 = float(np.log(2.0))
     has_gap = _has_gap(penalty) and not fit_intercept
     hist = {k: [] for k in ("objective", "gap", "kkt", "n_updates", "time")}
@@ -889,15 +892,16 @@ def _solve_logistic(X, y, h, penalty, w, *, selection, partition, update, tol, m
     stopped = False
     while True:
         zz = z + b
-        rho = h * y * expit(-y * zz)
-        grad = g0 if it == 0 and not np.any(zz) else -_rmatvec(X, rho)
+        # one pass over the samples: rho = h y expit(-y zz), the Newton weights D, the loss
+        loss = _cd.logistic_pass(y, zz, h, rho, D)
+        grad = g0 if it == 0 and not np.any(zz) else _rmatvec(X, rho, -1.0)
         grad_b = -float(rho.sum())
-        viol = np.empty(p)
-        _cd.violations(w, grad, l1v, l2, nonneg, viol)
-        kkt = max(float(viol.max()) if p else 0.0, abs(grad_b) if fit_intercept else 0.0)
-        obj = float(h @ np.logaddexp(0.0, -y * zz)) + pen(w)
+        # one pass over the features: KKT violations, max |grad|, and the penalty's sums
+        kkt_w, s1, s2, gmax = _cd.ls_stats(w, grad, l1, l2, nonneg, viol) if p else (0.0,) * 4
+        kkt = max(kkt_w, abs(grad_b) if fit_intercept else 0.0)
+        obj = loss + (l1 * s1 + 0.5 * l2 * s2)
         if has_gap:
-            gap = _logistic_gap(y, zz, h, grad, penalty, obj)
+            gap = _logistic_gap(y, rho, h, grad, gmax, penalty, obj)
             converged = gap <= tol * P0
         else:
             converged = kkt <= tol * viol0
@@ -921,8 +925,6 @@ def _solve_logistic(X, y, h, penalty, w, *, selection, partition, update, tol, m
             ws = ws_buf[:m].copy()
         else:
             ws = np.arange(p)
-        sig = expit(zz)
-        D = h * sig * (1.0 - sig)
         eps_in = NEWTON_INNER_TOL * kkt
         d, db, nu, nat, Xd = _newton_direction(X, ws, D, grad[ws], grad_b, w[ws].copy(),
                                            np.ascontiguousarray(l1v[ws]), penalty, fit_intercept,
@@ -938,9 +940,9 @@ def _solve_logistic(X, y, h, penalty, w, *, selection, partition, update, tol, m
         w_ws = w[ws].copy()
 
         def fval(t):
-            return float(h @ np.logaddexp(0.0, -y * (zz + t * Xd)))
+            return _cd.logistic_loss(y, zz, Xd, t, h)
 
-        t = _line_search(fval, pen, w_ws, d, penalty, lin)
+        t = _line_search(fval, pen, w_ws, d, penalty, lin, f_at0=loss)
         if t == 0.0:
             continue
         w[ws] = w_ws + t * d
