@@ -64,6 +64,26 @@ def test_simplex_projection_matches_qp_definition(data):
     assert np.linalg.norm(out - v) <= np.linalg.norm(ref - v) + 1e-9
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_warm_started_simplex_projection_matches_sort(data):
+    # any guess of the threshold (too high, too low, exact, none) gives the same projection
+    d = data.draw(st.integers(1, 40))
+    v = data.draw(arrays(np.float64, d, elements=st.floats(-5, 5, allow_nan=False)))
+    radius = data.draw(st.floats(0.1, 3.0))
+    by_sort = np.empty(d)
+    _kernels.proj_simplex(v, by_sort, radius, True)
+    tau_exact = float(np.max(v - by_sort))
+    guesses = [-np.inf, np.nan, tau_exact, tau_exact + 1e-9, tau_exact - 1e-9, v.max(), v.min() - 1.0,
+               data.draw(st.floats(-10, 10))]
+    for guess in guesses:
+        out = np.empty(d)
+        tau = _kernels.proj_simplex_warm(v, out, radius, guess)
+        np.testing.assert_allclose(out, by_sort, atol=1e-12)
+        if np.isfinite(tau):
+            np.testing.assert_allclose(np.maximum(v - tau, 0.0), by_sort, atol=1e-12)
+
+
 def test_projection_in_place_and_box():
     v = np.array([0.3, -2.0, 5.0, 0.1])
     expected = project_simplex_bisection(v)
@@ -124,6 +144,13 @@ def test_gather_kernels_match_dense():
     out = np.zeros(7)
     _kernels.gather_dense(np.ascontiguousarray(M.T), idx, coef, out)
     np.testing.assert_allclose(out, expected, atol=1e-12)
+    # every group/remainder shape of the dense kernel (4 rows per pass, then 1-3; prefetches)
+    for b in range(1, 14):
+        idx_b = rng.integers(0, 9, b).astype(np.intp)
+        coef_b = rng.standard_normal(b)
+        out_b = np.ones(7)
+        _kernels.gather_dense(np.ascontiguousarray(M.T), idx_b, coef_b, out_b)
+        np.testing.assert_allclose(out_b, 1.0 + M[:, idx_b] @ coef_b, atol=1e-12)
     csc = sp.csc_array(M)
     out = np.zeros(7)
     _kernels.gather_csc(csc.indptr.astype(np.intc), csc.indices.astype(np.intc), csc.data, idx, coef, out)
@@ -480,6 +507,53 @@ def test_fused_forb_step_without_sampling_is_the_exact_forb_step(sparse):
                        rng.random(m + n), np.zeros(1))
     np.testing.assert_array_equal(w, z)
     np.testing.assert_allclose(Fw, G.full(z))
+
+
+def _forb_reference(game, G, u, z, w, Fw, bx, by, alpha, gamma, c, rand):
+    """Sampled VR-FoRB steps in NumPy (no refreshes), with the kernel's sampling law and uniforms."""
+    m, n = game.shape
+    args = G.args
+    stores = [(args[1], args[5], bx, 1.0, slice(m, None), slice(None, m)),   # X: columns of B, from d_y
+              (args[6], args[10], by, -1.0, slice(None, m), slice(m, None))]  # Y: rows of B, from d_x
+    z = z.copy()
+    for k in range(len(rand) // (bx + by)):
+        r = rand[k * (bx + by):(k + 1) * (bx + by)]
+        g = np.zeros(m + n)
+        off = 0
+        for cols, norm, batch, sign, src, dst in stores:
+            dvec = z[src] - w[src]
+            t = np.abs(dvec) * norm
+            cdf = np.cumsum(t)
+            if np.count_nonzero(t) <= batch:
+                g[dst] += sign * (cols.T @ dvec)
+            else:
+                idx = np.searchsorted(cdf, r[off:off + batch] * cdf[-1], side="right")
+                coef = sign * np.sign(dvec[idx]) * cdf[-1] / (batch * norm[idx])
+                g[dst] += cols[idx].T @ coef
+            off += batch
+        v = (alpha * z + (1 - alpha) * w - gamma * c * (Fw + g) + gamma * u) / (1 + gamma)
+        z = np.concatenate([project_simplex_qp(v[:m]), project_simplex_qp(v[m:])])
+    return z
+
+
+def test_fused_sampled_forb_steps_match_numpy_reference():
+    # the compiled steps (gathers, warm-started projections) against NumPy with the same uniforms
+    rng = np.random.default_rng(11)
+    m, n = 23, 17
+    game = MatrixGame(rng.standard_normal((m, n)))
+    G = game._oracle().game
+    u = game.initial_point()
+    z = np.concatenate([rng.dirichlet(np.ones(m) * 0.3), rng.dirichlet(np.ones(n) * 0.3)])
+    w = np.concatenate([rng.dirichlet(np.ones(m)), rng.dirichlet(np.ones(n))])
+    Fw = G.full(w)
+    for bx, by in [(1, 1), (3, 2), (5, 9), (6, 7)]:
+        steps = 6
+        rand = rng.random(steps * (bx + by))
+        expected = _forb_reference(game, G, u, z, w, Fw, bx, by, 0.9, 0.4, 0.5, rand)
+        zz, ww, wp, FF = z.copy(), w.copy(), w.copy(), Fw.copy()
+        _kernels.game_forb(*G.args, G.c0, u, zz, ww, wp, FF, steps, bx, by, 0.9, 0.4, 0.5, 0.0,
+                           rand, np.ones(steps))
+        np.testing.assert_allclose(zz, expected, atol=1e-10)
 
 
 @pytest.mark.parametrize("sparse", [False, True])

@@ -37,6 +37,35 @@ cdef void _proj_simplex_sort(const double* v, double* out, Py_ssize_t d, double 
         out[i] = fmax(v[i] - tau, 0.0)
 
 
+cdef inline Py_ssize_t _filter_above(const double* v, Py_ssize_t d, double t, double* work,
+                                     double* sum_out) noexcept nogil:
+    """Copy the entries of v above t to work[:n]; return n, their sum in sum_out.
+
+    Branch-free compaction (each entry is written, the count advances by the
+    comparison: no mispredicted branch per entry), then the sum over the kept
+    entries with four independent accumulators (one serial chain of additions
+    would cost an addition's latency per entry).
+    """
+    cdef Py_ssize_t i, n = 0
+    cdef double x, s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+    for i in range(d):
+        x = v[i]
+        work[n] = x
+        n += x > t
+    i = 0
+    while i + 3 < n:
+        s0 += work[i]
+        s1 += work[i + 1]
+        s2 += work[i + 2]
+        s3 += work[i + 3]
+        i += 4
+    while i < n:
+        s0 += work[i]
+        i += 1
+    sum_out[0] = (s0 + s1) + (s2 + s3)
+    return n
+
+
 cdef void _proj_simplex_warm(const double* v, double* out, Py_ssize_t d, double radius,
                              double* work, double* tau_io) noexcept nogil:
     """Euclidean projection onto {x >= 0, sum x = radius} (work: d doubles).
@@ -46,21 +75,22 @@ cdef void _proj_simplex_warm(const double* v, double* out, Py_ssize_t d, double 
     can be in the support; Michelot's passes over those candidates (the
     threshold only grows, entries at or below it drop out) find tau.  The
     bound tried first is ``tau_io`` (the previous threshold, when the
-    projection is repeated on nearby points), then max(v) - radius and
-    (sum(v) - radius) / d; the threshold found is written back to ``tau_io``.
-    After 64 passes the sort-based method takes over.
+    projection is repeated on nearby points).  If it is too high (f(t) <
+    radius with k entries above t), then t - (radius - f(t)) / k is a lower
+    bound (f is convex, decreasing, with slope <= -k left of t), which one
+    more filtering pass uses; without a guess, max(v) - radius and
+    (sum(v) - radius) / d.  The threshold found is written back to
+    ``tau_io``.  After 64 passes the sort-based method takes over.
     """
     cdef Py_ssize_t i, n = 0, n_new, passes = 0
     cdef double vmax, lb = tau_io[0], s = 0.0, tau, x
     if lb == lb and lb > -1e300:  # a finite guess: check f(lb) >= radius while filtering
-        for i in range(d):
-            x = v[i]
-            if x > lb:
-                work[n] = x
-                s += x
-                n += 1
-        if n == 0 or s - n * lb < radius:
-            n = 0
+        n = _filter_above(v, d, lb, work, &s)
+        if n > 0 and s - n * lb < radius:
+            lb = lb - (radius - (s - n * lb)) / n
+            n = _filter_above(v, d, lb, work, &s)
+            if s - n * lb < radius:  # rounding: fall back to the safe bounds
+                n = 0
     if n == 0:
         s = 0.0
         vmax = v[0]
@@ -72,28 +102,16 @@ cdef void _proj_simplex_warm(const double* v, double* out, Py_ssize_t d, double 
         lb = (s - radius) / d
         if vmax - radius > lb:
             lb = vmax - radius
-        s = 0.0
-        for i in range(d):
-            x = v[i]
-            if x > lb:
-                work[n] = x
-                s += x
-                n += 1
+        n = _filter_above(v, d, lb, work, &s)
         if n == 0:  # all equal to the bound (d = 1, or radius = 0): keep everything
+            s = 0.0
             for i in range(d):
                 work[i] = v[i]
                 s += v[i]
             n = d
     while True:
         tau = (s - radius) / n
-        n_new = 0
-        s = 0.0
-        for i in range(n):
-            x = work[i]
-            if x > tau:
-                work[n_new] = x
-                s += x
-                n_new += 1
+        n_new = _filter_above(work, n, tau, work, &s)
         if n_new == n or n_new == 0:
             break
         n = n_new
@@ -148,37 +166,120 @@ def proj_box(const double[::1] v, double[::1] out, double lo, double hi):
             out[i] = t
 
 
-def gather_dense(const double[:, ::1] cols, const Py_ssize_t[::1] idx,
-                 const double[::1] coef, double[::1] out):
-    """out += sum_s coef[s] * cols[idx[s], :]  (cols holds the columns of M as rows)."""
-    cdef Py_ssize_t s, i, m = cols.shape[1], b = idx.shape[0]
+cdef extern from *:
+    """
+    #if defined(__GNUC__) || defined(__clang__)
+    #define NUMALG_MONO_PREFETCH(p) __builtin_prefetch((const void*)(p), 0, 2)
+    #elif defined(_MSC_VER) && (defined(_M_X64) || defined(_M_IX86))
+    #include <xmmintrin.h>
+    #define NUMALG_MONO_PREFETCH(p) _mm_prefetch((const char*)(p), _MM_HINT_T1)
+    #else
+    #define NUMALG_MONO_PREFETCH(p) ((void)0)
+    #endif
+    """
+    void NUMALG_MONO_PREFETCH(const double* p) noexcept nogil
+
+
+cdef inline void _gather4_dense(const double* cols, Py_ssize_t ld, const Py_ssize_t* idx,
+                                const double* coef, Py_ssize_t b, double* o, Py_ssize_t m) noexcept nogil:
+    """o[:m] += sum_s coef[s] * cols[idx[s] * ld : idx[s] * ld + m].
+
+    Four rows per pass over o (one read-modify-write of o per four rows); the
+    remainder (1-3 rows) in one more pass.  The sampled rows are scattered
+    through the array, so no hardware prefetcher can guess where the next
+    group starts: while a group is summed, the next group's rows are
+    prefetched, one cache line of each per 8 entries (at most 8 lines in
+    flight per row and pass, a few hundred bytes ahead of the demand loads).
+    On arrays that stay in cache this costs nothing measurable; on arrays
+    larger than the caches it keeps the memory system busy across group
+    boundaries (n = 3000 games: ~20% faster gathers).
+    """
+    cdef Py_ssize_t s = 0, i, j, r
     cdef double c0, c1, c2, c3
     cdef const double* r0
     cdef const double* r1
     cdef const double* r2
     cdef const double* r3
-    cdef double* o = &out[0]
-    with nogil:
-        # Four columns per pass over out: one read-modify-write of out per four columns.
-        s = 0
-        while s + 3 < b:
-            c0 = coef[s]
-            c1 = coef[s + 1]
-            c2 = coef[s + 2]
-            c3 = coef[s + 3]
-            r0 = &cols[idx[s], 0]
-            r1 = &cols[idx[s + 1], 0]
-            r2 = &cols[idx[s + 2], 0]
-            r3 = &cols[idx[s + 3], 0]
-            for i in range(m):
+    cdef const double* q0
+    cdef const double* q1
+    cdef const double* q2
+    cdef const double* q3
+    while s + 3 < b:
+        c0 = coef[s]
+        c1 = coef[s + 1]
+        c2 = coef[s + 2]
+        c3 = coef[s + 3]
+        r0 = cols + idx[s] * ld
+        r1 = cols + idx[s + 1] * ld
+        r2 = cols + idx[s + 2] * ld
+        r3 = cols + idx[s + 3] * ld
+        # the next group's rows (the remainder's, or this group's again at the end)
+        r = b - s - 4
+        q0 = cols + idx[s + 4] * ld if r > 0 else r0
+        q1 = cols + idx[s + 5] * ld if r > 1 else q0
+        q2 = cols + idx[s + 6] * ld if r > 2 else q1
+        q3 = cols + idx[s + 7] * ld if r > 3 else q2
+        j = 0
+        while j + 8 <= m:
+            NUMALG_MONO_PREFETCH(q0 + j)
+            NUMALG_MONO_PREFETCH(q1 + j)
+            NUMALG_MONO_PREFETCH(q2 + j)
+            NUMALG_MONO_PREFETCH(q3 + j)
+            for i in range(j, j + 8):
                 o[i] += (c0 * r0[i] + c1 * r1[i]) + (c2 * r2[i] + c3 * r3[i])
-            s += 4
-        while s < b:
-            c0 = coef[s]
-            r0 = &cols[idx[s], 0]
-            for i in range(m):
-                o[i] += c0 * r0[i]
-            s += 1
+            j += 8
+        for i in range(j, m):
+            o[i] += (c0 * r0[i] + c1 * r1[i]) + (c2 * r2[i] + c3 * r3[i])
+        s += 4
+    r = b - s
+    if r == 3:
+        c0 = coef[s]
+        c1 = coef[s + 1]
+        c2 = coef[s + 2]
+        r0 = cols + idx[s] * ld
+        r1 = cols + idx[s + 1] * ld
+        r2 = cols + idx[s + 2] * ld
+        for i in range(m):
+            o[i] += (c0 * r0[i] + c1 * r1[i]) + c2 * r2[i]
+    elif r == 2:
+        c0 = coef[s]
+        c1 = coef[s + 1]
+        r0 = cols + idx[s] * ld
+        r1 = cols + idx[s + 1] * ld
+        for i in range(m):
+            o[i] += c0 * r0[i] + c1 * r1[i]
+    elif r == 1:
+        c0 = coef[s]
+        r0 = cols + idx[s] * ld
+        for i in range(m):
+            o[i] += c0 * r0[i]
+
+
+def gather_dense(const double[:, ::1] cols, const Py_ssize_t[::1] idx,
+                 const double[::1] coef, double[::1] out):
+    """out += sum_s coef[s] * cols[idx[s], :]  (cols holds the columns of M as rows)."""
+    cdef Py_ssize_t m = cols.shape[1], b = idx.shape[0]
+    if b == 0 or m == 0:
+        return
+    with nogil:
+        _gather4_dense(&cols[0, 0], m, &idx[0], &coef[0], b, &out[0], m)
+
+
+def proj_simplex_warm(const double[::1] v, double[::1] out, double radius=1.0, double tau=-INFINITY):
+    """The projection of ``proj_simplex`` started from a guess ``tau`` of the threshold
+    (any value; the fused kernels pass the previous step's); returns the threshold found
+    (-inf when the sort-based fallback ran)."""
+    cdef Py_ssize_t d = v.shape[0]
+    cdef double* work
+    if d == 0:
+        return tau
+    work = <double*> malloc(d * sizeof(double))
+    if work == NULL:
+        raise MemoryError()
+    with nogil:
+        _proj_simplex_warm(&v[0], &out[0], d, radius, work, &tau)
+    free(work)
+    return tau
 
 
 def gather_csc(const int[::1] indptr, const int[::1] indices, const double[::1] data,
@@ -228,34 +329,6 @@ def sample_cdf(const double[::1] cdf, const double[::1] r, Py_ssize_t[::1] out):
 
 from scipy.linalg.cython_blas cimport dgemv
 from libc.math cimport fabs
-
-
-cdef inline void _gather4_dense(const double* cols, Py_ssize_t ld, const Py_ssize_t* idx,
-                                const double* coef, Py_ssize_t b, double* o, Py_ssize_t m) noexcept nogil:
-    cdef Py_ssize_t s = 0, i
-    cdef double c0, c1, c2, c3
-    cdef const double* r0
-    cdef const double* r1
-    cdef const double* r2
-    cdef const double* r3
-    while s + 3 < b:
-        c0 = coef[s]
-        c1 = coef[s + 1]
-        c2 = coef[s + 2]
-        c3 = coef[s + 3]
-        r0 = cols + idx[s] * ld
-        r1 = cols + idx[s + 1] * ld
-        r2 = cols + idx[s + 2] * ld
-        r3 = cols + idx[s + 3] * ld
-        for i in range(m):
-            o[i] += (c0 * r0[i] + c1 * r1[i]) + (c2 * r2[i] + c3 * r3[i])
-        s += 4
-    while s < b:
-        c0 = coef[s]
-        r0 = cols + idx[s] * ld
-        for i in range(m):
-            o[i] += c0 * r0[i]
-        s += 1
 
 
 cdef struct _Store:
