@@ -369,14 +369,16 @@ cdef double _sampled_product(_Store* S, const double* z, const double* w, double
         k = batch
         for s in range(batch):
             r = rand[s] * tot
+            # first j < n - 1 with cdf[j] > r, else n - 1; branch-free halving (conditional
+            # moves: the comparisons are coin flips a predicted branch would miss half the time)
             lo = 0
-            hi = n - 1
-            while lo < hi:
-                mid = (lo + hi) // 2
-                if cdf[mid] > r:
-                    hi = mid
-                else:
-                    lo = mid + 1
+            hi = n - 1          # length of the range searched
+            while hi > 1:
+                mid = hi >> 1
+                lo = lo + mid if cdf[lo + mid] <= r else lo
+                hi -= mid
+            if hi == 1:
+                lo += cdf[lo] <= r
             idx[s] = lo
             t = tot / (batch * S.norm[lo])
             coef[s] = sign * t if d[lo] > 0.0 else -sign * t
