@@ -509,6 +509,23 @@ def test_fused_forb_step_without_sampling_is_the_exact_forb_step(sparse):
     np.testing.assert_allclose(Fw, G.full(z))
 
 
+def test_dense_game_transposed_copy_only_for_sampling_methods():
+    # B^T's C-contiguous copy (the x-rows' column gathers) is made on first use by a sampled method
+    rng = np.random.default_rng(12)
+    A = rng.standard_normal((30, 20))
+    game = MatrixGame(A)
+    det = solve(game, method="halpern", tol=1e-3)
+    px, py = game._cache
+    assert py._cols is None
+    assert np.shares_memory(px.cols, py.mat)  # B's own rows: no copy
+    vr = solve(game, method="vr_halpern", tol=1e-3, random_state=0)
+    assert py._cols is not None and py._cols.flags.c_contiguous
+    np.testing.assert_array_equal(py.cols, py.mat.T)
+    again = solve(game, method="halpern", tol=1e-3)
+    np.testing.assert_array_equal(again.u, det.u)
+    assert vr.residual <= 1e-3 or not vr.converged
+
+
 def _forb_reference(game, G, u, z, w, Fw, bx, by, alpha, gamma, c, rand):
     """Sampled VR-FoRB steps in NumPy (no refreshes), with the kernel's sampling law and uniforms."""
     m, n = game.shape

@@ -63,29 +63,46 @@ class _Piece:
             self.indptr = csc.indptr.astype(np.intc, copy=False)
             self.indices = csc.indices.astype(np.intc, copy=False)
             self.data = np.ascontiguousarray(csc.data, dtype=np.float64)
-            self.cols = None
+            self.mat = None
             self.colsq = np.asarray(csc.multiply(csc).sum(axis=0)).ravel()
             self.colnnz = np.diff(self.indptr).astype(np.float64)
         else:
-            # the columns of P as the rows of a C-contiguous array
-            self.cols = np.ascontiguousarray(np.asarray(P, dtype=np.float64).T)
+            # P as given, in any memory layout: full products are BLAS calls on it
+            self.mat = np.asarray(P, dtype=np.float64)
             self.csc = None
-            self.colsq = np.einsum("ij,ij->i", self.cols, self.cols)
-            self.colnnz = np.full(self.cols.shape[0], float(self.rows))
+            self.colsq = np.einsum("ij,ij->j", self.mat, self.mat)
+            self.colnnz = np.full(self.mat.shape[1], float(self.rows))
+        self._cols = None
+
+    @property
+    def cols(self):
+        """The columns of a dense P as the rows of a C-contiguous array (None if P is sparse).
+
+        Only sampled column gathers need it (a column of a C-ordered P is strided:
+        gathering it costs 11-15x a contiguous row per entry).  It is made on
+        first use and kept: a copy of P unless P is Fortran-ordered (e.g. the
+        transpose of a C-ordered array), so methods that never sample (Halpern,
+        EAG, EG, PDHG) hold no copy.
+        """
+        if self.mat is None:
+            return None
+        if self._cols is None:
+            self._cols = np.ascontiguousarray(self.mat.T)
+        return self._cols
 
     def matvec_into(self, v, out):
         """out[rows] += sign * P @ v."""
         seg = out[self.row_off:self.row_off + self.rows]
-        if self.cols is not None:
-            seg += self.sign * (self.cols.T @ v)
+        if self.mat is not None:
+            seg += self.sign * (self.mat @ v)
         else:
             seg += self.sign * (self.csc @ v)
 
     def rmatvec_into(self, w, out):
         """out += sign * P.T @ w[rows]."""
         seg = w[self.row_off:self.row_off + self.rows]
-        if self.cols is not None:
-            out += self.sign * (self.cols @ seg)
+        if self.mat is not None:
+            out += self.sign * (self.mat.T @ seg)
         else:
             out += self.sign * (self.csc.T @ seg)
 
@@ -93,7 +110,7 @@ class _Piece:
         """out[rows] += sign * sum_s coef[s] P[:, idx[s]]."""
         seg = out[self.row_off:self.row_off + self.rows]
         c = coef if self.sign == 1.0 else coef * self.sign
-        if self.cols is not None:
+        if self.mat is not None:
             _kernels.gather_dense(self.cols, idx, c, seg)
         else:
             _kernels.gather_csc(self.indptr, self.indices, self.data, idx, c, seg)
@@ -559,21 +576,30 @@ class _GameStores:
     """
 
     def __init__(self, py, px, c0):
-        self.dense = py.cols is not None
-        empty_d = np.zeros((0, 0))
-        empty_i = np.zeros(1, dtype=np.intc)
-        empty_v = np.zeros(0)
-        stores = []
-        for piece in (py, px):
-            norm = np.sqrt(piece.colsq)
-            if self.dense:
-                stores += [piece.cols, empty_i, empty_i, empty_v, norm]
-            else:
-                stores += [empty_d, piece.indptr, piece.indices, piece.data, norm]
-        self.args = (self.dense, *stores)
+        self.dense = py.mat is not None
+        self._pieces = (py, px)
+        self._args = None
         self.m = px.colsq.shape[0]
         self.n = py.colsq.shape[0]
         self.c0 = np.ascontiguousarray(c0, dtype=np.float64)
+
+    @property
+    def args(self):
+        # built on first use (the fused kernels): for dense games this makes the pieces'
+        # C-contiguous column copies, B^T's rows for the x-rows' gathers
+        if self._args is None:
+            empty_d = np.zeros((0, 0))
+            empty_i = np.zeros(1, dtype=np.intc)
+            empty_v = np.zeros(0)
+            stores = []
+            for piece in self._pieces:
+                norm = np.sqrt(piece.colsq)
+                if self.dense:
+                    stores += [piece.cols, empty_i, empty_i, empty_v, norm]
+                else:
+                    stores += [empty_d, piece.indptr, piece.indices, piece.data, norm]
+            self._args = (self.dense, *stores)
+        return self._args
 
     def full(self, u, out=None):
         out = np.empty(self.m + self.n) if out is None else out
