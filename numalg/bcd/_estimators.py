@@ -9,7 +9,7 @@ import scipy.sparse as sp
 from scipy.special import expit, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils import compute_sample_weight
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions, make_constraint
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
@@ -95,7 +95,36 @@ def _validate_plain(est, X, y):
     return X, y
 
 
-class _LinearRegressorBCD(RegressorMixin, BaseEstimator):
+#: per estimator class: [(parameter, [constraint objects])], built once
+_CONSTRAINTS = {}
+
+
+class _CachedParamValidation:
+    """``BaseEstimator._validate_params`` with the parameter names and the constraint objects
+    built once per class (``get_params`` inspects ``__init__``'s signature on every call and
+    ``validate_parameter_constraints`` rebuilds every constraint: ~45 us of a fit that can
+    take 0.3 ms).  The same constraints are tested; a parameter that satisfies none goes
+    through scikit-learn's own ``_validate_params``, which raises its usual error."""
+
+    def _validate_params(self):
+        cls = type(self)
+        checks = _CONSTRAINTS.get(cls)
+        if checks is None:
+            pc = self._parameter_constraints
+            checks = [(k, [make_constraint(c) for c in pc[k]]) for k in cls._get_param_names()
+                      if k in pc and not (isinstance(pc[k], str) and pc[k] == "no_validation")]
+            _CONSTRAINTS[cls] = checks
+        for name, constraints in checks:
+            value = getattr(self, name)
+            for c in constraints:
+                if c.is_satisfied_by(value):
+                    break
+            else:
+                return super()._validate_params()
+        return None
+
+
+class _LinearRegressorBCD(_CachedParamValidation, RegressorMixin, BaseEstimator):
     def _penalty(self):  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -360,7 +389,7 @@ class ElasticNet(_LinearRegressorBCD):
         return ElasticNetPenalty(self.alpha, self.l1_ratio, positive=self.positive)
 
 
-class LogisticRegression(ClassifierMixin, BaseEstimator):
+class LogisticRegression(_CachedParamValidation, ClassifierMixin, BaseEstimator):
     r"""L1/L2/elastic-net logistic regression by greedy block coordinate descent.
 
     Binary problems use the logistic loss, three or more classes the
