@@ -1080,3 +1080,22 @@ def test_greedy_rules_ignore_random_state():
     a = Lasso(alpha=0.01, selection="random", block_size=3, tol=1e-3, random_state=0).fit(X, y).coef_
     b = Lasso(alpha=0.01, selection="random", block_size=3, tol=1e-3, random_state=0).fit(X, y).coef_
     np.testing.assert_array_equal(a, b)
+
+
+def test_dense_sq_norms_is_einsum_and_checks_finiteness():
+    # the kernel is numpy.einsum's order on C-ordered X: the same bits
+    rng = np.random.default_rng(21)
+    for n, p in [(1, 1), (3, 7), (50, 1), (1, 40), (57, 33), (300, 120)]:
+        X = rng.standard_normal((n, p)) * rng.choice([1e-3, 1.0, 1e3], size=(n, p))
+        for h in (np.full(n, 1.0 / n), rng.random(n)):
+            out = np.empty(p)
+            _cd.dense_sq_norms(X, h, out)
+            np.testing.assert_array_equal(out, np.einsum("ij,ij,i->j", X, X, h))
+    # the lean path's check reuses these norms (C order) or sums X (F order): the same model
+    # to rounding (the F-ordered products round differently); bit-equality with the
+    # validate_data path is test_lean_validation_is_validate_data's
+    X = rng.standard_normal((30, 5))
+    y = rng.standard_normal(30)
+    a = Lasso(alpha=0.1, tol=1e-12).fit(X, y)
+    b = Lasso(alpha=0.1, tol=1e-12).fit(np.asfortranarray(X), y)
+    np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-9, atol=1e-12)

@@ -858,6 +858,22 @@ def csc_rmatvec_mask(const double[::1] data, const int[::1] indices, const int[:
             out[j] = scale * s
 
 
+def dense_sq_norms(const double[:, ::1] X, const double[::1] h, double[::1] out):
+    """out[j] = sum_i (X_ij X_ij) h_i for a C-ordered X, summed over increasing i (the order
+    and the product order of ``numpy.einsum("ij,ij,i->j", X, X, h)`` on such an X, so the
+    same bits; a row at a time, so the rows stream and the inner loop vectorises)."""
+    cdef Py_ssize_t n = X.shape[0], p = X.shape[1], i, j
+    cdef double hi, x
+    with nogil:
+        for j in range(p):
+            out[j] = 0.0
+        for i in range(n):
+            hi = h[i]
+            for j in range(p):
+                x = X[i, j]
+                out[j] += (x * x) * hi
+
+
 def ls_stats(const double[::1] w, const double[::1] g, double l1, double l2, bint nonneg,
              double[::1] viol):
     """KKT violations of a uniform l1/l2 penalty into ``viol``; returns (max violation,

@@ -23,6 +23,7 @@ from ._objects import (
     NoPenalty,
     Quadratic,
 )
+from . import _cd
 from ._solvers import PARTITIONS, SELECTIONS, UPDATES, _fit_validated, solve
 
 __all__ = ["Lasso", "ElasticNet", "LogisticRegression", "LabelPropagation"]
@@ -68,10 +69,13 @@ def _validate_plain(est, X, y):
     """``validate_data(est, X, y, ...)`` for the common case, without its dataframe
     detection (most of its ~0.15 ms): a float64 ndarray or CSC matrix X with at least
     one row and column, a float64 1-D ndarray y of the same length, both finite
-    (X's sum and y's sum finite: a non-finite entry makes the sum non-finite).
+    (y's sum finite, and X's sum or, for a C-ordered X, its uniformly weighted squared
+    column norms: a non-finite entry makes them non-finite).
     Such input passes ``validate_data`` unchanged; the same attributes are set
-    (``n_features_in_``; ``feature_names_in_`` removed). Returns None for anything
-    else, which then goes through ``validate_data`` (conversions, error messages).
+    (``n_features_in_``; ``feature_names_in_`` removed). Returns ``(X, y, sqn)``, where
+    ``sqn`` holds those column norms (the solver's ``_sq_norms(X, 1/n)``; None if not
+    computed), or None for anything else, which then goes through ``validate_data``
+    (conversions, error messages).
     """
     tx = type(X)
     if tx is np.ndarray:
@@ -85,14 +89,24 @@ def _validate_plain(est, X, y):
     if (type(y) is not np.ndarray or y.ndim != 1 or y.dtype != np.float64
             or X.shape[0] < 1 or X.shape[1] < 1 or y.shape[0] != X.shape[0]):
         return None
-    if tx is np.ndarray and not np.isfinite(X.sum()):
-        return None
+    sqn = None
+    if tx is np.ndarray:
+        if X.flags.c_contiguous:
+            # the solver's weighted squared column norms for uniform weights double as the
+            # check: finite iff X is (or, with |X_ij| > 1e154, the validate_data path runs)
+            h = np.full(X.shape[0], 1.0 / X.shape[0])
+            sqn = np.empty(X.shape[1])
+            _cd.dense_sq_norms(X, h, sqn)
+            if not np.isfinite(sqn.sum()):
+                return None
+        elif not np.isfinite(X.sum()):
+            return None
     if not np.isfinite(y.sum()):
         return None
     if hasattr(est, "feature_names_in_"):
         del est.feature_names_in_
     est.n_features_in_ = X.shape[1]
-    return X, y
+    return X, y, sqn
 
 
 #: per estimator class: [(parameter, [constraint objects])], built once
@@ -148,10 +162,12 @@ class _LinearRegressorBCD(_CachedParamValidation, RegressorMixin, BaseEstimator)
         self._validate_params()
         # a sparse X's finiteness is checked in the solver's first pass over it
         Xy = _validate_plain(self, X, y)
+        sqn = None
         if Xy is None:
-            Xy = validate_data(self, X, y, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
-                               y_numeric=True, ensure_all_finite=not sp.issparse(X))
-        X, y = Xy
+            X, y = validate_data(self, X, y, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
+                                 y_numeric=True, ensure_all_finite=not sp.issparse(X))
+        else:
+            X, y, sqn = Xy
         sw = None
         if sample_weight is not None:
             sw = _check_sample_weight(sample_weight, X, dtype=np.float64)
@@ -166,7 +182,7 @@ class _LinearRegressorBCD(_CachedParamValidation, RegressorMixin, BaseEstimator)
             block_size=_block_size(self.block_size, n_features), partition=self.partition,
             update=self.update, tol=self.tol, max_iter=self.max_iter, warm_start_coef=warm,
             verbose=bool(self.verbose), fit_intercept=self.fit_intercept,
-            random_state=_seed(self.random_state),
+            random_state=_seed(self.random_state), sq_norms=sqn,
         )
         self.coef_ = res.coef
         self.intercept_ = float(res.intercept)

@@ -258,6 +258,10 @@ def _sq_norms(X, h):
         _cd.col_sq_norms(X.data, X.indices.astype(np.int32, copy=False),
                          X.indptr.astype(np.int32, copy=False), h, out)
         return out
+    if X.flags.c_contiguous and X.dtype == np.float64:
+        out = np.empty(X.shape[1])
+        _cd.dense_sq_norms(X, h, out)  # einsum's order and bits, ~2.5x faster
+        return out
     return np.einsum("ij,ij,i->j", X, X, h)
 
 
@@ -511,12 +515,15 @@ def _dispatch(datafit, penalty, X, y, block_size, warm_start_coef, fit_intercept
 
 
 def _fit_validated(datafit, penalty, X, y, sample_weight, *, selection, block_size, partition,
-                   update, tol, max_iter, warm_start_coef, verbose, fit_intercept, random_state):
+                   update, tol, max_iter, warm_start_coef, verbose, fit_intercept, random_state,
+                   sq_norms=None):
     """The estimators' entry to the least-squares, logistic and multinomial solvers.
 
     ``X`` and ``y`` come from ``validate_data`` (float64; the finiteness of a
     sparse ``X`` is checked in the solver's first pass over it), so the
-    separate checks of :func:`solve` are skipped.
+    separate checks of :func:`solve` are skipped.  ``sq_norms`` (least squares, dense X,
+    no sample weights): ``_sq_norms(X, h)`` for the uniform ``h``, already computed by the
+    estimator's finiteness check.
     """
     if sp.issparse(X) and type(X) is not sp.csc_array:
         X = sp.csc_array(X)
@@ -547,9 +554,13 @@ def _fit_validated(datafit, penalty, X, y, sample_weight, *, selection, block_si
         with _single_threaded_blas():
             return _solve_multinomial(X, y, K, h, penalty, w0, **opts)
     w0 = _warm(warm_start_coef, (p,))
-    solver = _solve_quadratic if isinstance(datafit, Quadratic) else _solve_logistic
+    if isinstance(datafit, Quadratic):
+        if sq_norms is not None and sample_weight is None and not sp.issparse(X):
+            opts["sq_norms"] = sq_norms
+        with _single_threaded_blas():
+            return _solve_quadratic(X, y, h, penalty, w0, **opts)
     with _single_threaded_blas():
-        return solver(X, y, h, penalty, w0, **opts)
+        return _solve_logistic(X, y, h, penalty, w0, **opts)
 
 
 def _csc_first_pass(X, h, u):
@@ -639,7 +650,7 @@ def _log(verbose, it, obj, gap, kkt, t0):
 
 
 def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, max_iter,
-                     verbose, callback, rng, fit_intercept, tau, working_set):
+                     verbose, callback, rng, fit_intercept, tau, working_set, sq_norms=None):
     n, p = X.shape
     t0 = time.perf_counter()
     l1v = np.full(p, penalty.l1)
@@ -657,7 +668,7 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
         g0 = -(xty - ybar * xth) if fit_intercept else -xty
     else:
         xbar = np.asarray(X.T @ h).ravel() if fit_intercept else np.zeros(p)
-        sqn = _sq_norms(X, h)
+        sqn = _sq_norms(X, h) if sq_norms is None else sq_norms
         g0 = -np.asarray(X.T @ (h * (y - ybar))).ravel()
     L = np.maximum(sqn - xbar * xbar, 0.0)
     r = y - ybar - (X @ w - float(xbar @ w)) if np.any(w) else y - ybar
@@ -1001,7 +1012,7 @@ def _softmax(Z):
 
 
 def _solve_multinomial(X, yi, K, h, penalty, W, *, selection, partition, update, tol, max_iter,
-                       verbose, callback, rng, fit_intercept, tau, working_set):
+                       verbose, callback, rng, fit_intercept, tau, working_set, sq_norms=None):
     n, p = X.shape
     t0 = time.perf_counter()
     Y = np.zeros((n, K))
