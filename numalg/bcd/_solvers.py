@@ -653,7 +653,7 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
                      verbose, callback, rng, fit_intercept, tau, working_set, sq_norms=None):
     n, p = X.shape
     t0 = time.perf_counter()
-    l1v = np.full(p, penalty.l1)
+    l1v = None  # the full per-coordinate l1 vector, only for the residual kernel
     l1, l2, nonneg = penalty.l1, penalty.l2, penalty.nonneg
     rule = _RULE[selection]
     upd = _UPDATE[update]
@@ -670,9 +670,11 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
         xbar = np.asarray(X.T @ h).ravel() if fit_intercept else np.zeros(p)
         sqn = _sq_norms(X, h) if sq_norms is None else sq_norms
         g0 = -np.asarray(X.T @ (h * (y - ybar))).ravel()
-    L = np.maximum(sqn - xbar * xbar, 0.0)
-    r = y - ybar - (X @ w - float(xbar @ w)) if np.any(w) else y - ybar
-    P0 = 0.5 * float(h @ (y - ybar) ** 2)
+    L = np.maximum(sqn - xbar * xbar, 0.0) if fit_intercept else np.maximum(sqn, 0.0)
+    yc = y - ybar
+    warm = bool(np.any(w))
+    r = yc - (X @ w - float(xbar @ w)) if warm else yc.copy()
+    P0 = 0.5 * float(h @ yc ** 2)
     gram_cache = _GramCache(X, h)
     viol = np.empty(p)
     viol0 = _cd.ls_stats(np.zeros(p), g0, l1, l2, nonneg, viol)[0] if p else 0.0
@@ -698,7 +700,7 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
     it = 0
     obj = kkt = np.nan
 
-    first = not np.any(w)
+    first = not warm
     inv_sqrt_L = None
     # a final Newton step on the inner support (s^3 / 3 flops) when it costs less than a
     # pass over X: it makes the working-set solution exact once the support is right
@@ -706,7 +708,6 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
     ws_buf = np.empty(p, dtype=np.intp)
     ws_work = np.zeros(p)
     all_ws = None
-    yc = y - ybar
     while True:
         theta = h * r
         if first:  # the gradient at w = 0 is g0
@@ -782,8 +783,8 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
                     G_full = Q
             else:
                 Q = G_full
-            beta = w[ws].copy()
-            gws = grad[ws].copy()
+            beta = w[ws]  # fancy indexing: copies
+            gws = grad[ws]
             c = Q @ beta - gws
             tau_ws = min(tau, m)
             bptr, bidx = ((_EMPTY_I, _EMPTY_I) if partition == "variable" else
@@ -795,7 +796,7 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
                 max_upd = max(1, (bptr.size - 1) if bptr.size else -(-m // tau_ws))
                 trace = np.zeros(max_upd)
             nu, _, nat, _ = _cd.gram_bcd(
-                Q, c, beta, gws, np.ascontiguousarray(l1v[ws]), l2, nonneg, rule, tau_ws, upd,
+                Q, c, beta, gws, np.full(m, l1), l2, nonneg, rule, tau_ws, upd,
                 bptr, bidx, eps_in, max_upd, upd == 0, _seed(rng), trace,
                 GREEDY_FRAC if working_set else 1.0, polish_max)
             if not working_set:
@@ -821,6 +822,8 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
                 data, ind, ptr = X.data, X.indices.astype(np.int32), X.indptr.astype(np.int32)
             else:
                 data, ind, ptr = _EMPTY_D, np.zeros(0, np.int32), np.zeros(1, np.int32)
+            if l1v is None:
+                l1v = np.full(p, l1)
             ep, _ = _cd.cd_residual(Xf, data, ind, ptr, issparse, h, r, w, ws.astype(np.intp), L,
                                     xbar, l1v, l2, nonneg, fit_intercept,
                                     1000 if working_set else 1, eps_in)
