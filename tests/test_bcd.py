@@ -1099,3 +1099,18 @@ def test_dense_sq_norms_is_einsum_and_checks_finiteness():
     a = Lasso(alpha=0.1, tol=1e-12).fit(X, y)
     b = Lasso(alpha=0.1, tol=1e-12).fit(np.asfortranarray(X), y)
     np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-9, atol=1e-12)
+
+
+def test_single_threaded_blas_limits_and_restores():
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from numalg.bcd._solvers import _single_threaded_blas
+
+    def blas_threads():
+        return [d["num_threads"] for d in threadpool_info() if d["user_api"] == "blas"]
+
+    with threadpool_limits(limits=2, user_api="blas"):
+        before = blas_threads()
+        with _single_threaded_blas():
+            assert all(t == 1 for t in blas_threads())
+        assert blas_threads() == before
