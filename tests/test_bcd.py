@@ -1114,3 +1114,18 @@ def test_single_threaded_blas_limits_and_restores():
         with _single_threaded_blas():
             assert all(t == 1 for t in blas_threads())
         assert blas_threads() == before
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("sparse", [False, True])
+def test_overflowing_column_norms_raise(sparse):
+    # a finite X whose squared column norms overflow used to crash the Gram kernel
+    rng = np.random.default_rng(22)
+    X = rng.standard_normal((30, 5))
+    X[0, 0] = 1e160
+    y = rng.standard_normal(30)
+    Xin = sp.csc_array(X) if sparse else X
+    with pytest.raises(ValueError, match="overflow"):
+        Lasso(alpha=0.1).fit(Xin, y)
+    with pytest.raises(ValueError, match="overflow"):
+        solve(Quadratic(), L1(0.1), Xin, y)

@@ -671,6 +671,8 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
         sqn = _sq_norms(X, h) if sq_norms is None else sq_norms
         g0 = -np.asarray(X.T @ (h * (y - ybar))).ravel()
     L = np.maximum(sqn - xbar * xbar, 0.0) if fit_intercept else np.maximum(sqn, 0.0)
+    if not np.isfinite(L.sum()):  # finite X with entries above ~1e154 (the kernels crashed)
+        raise ValueError("X is too large: its squared column norms overflow float64; rescale X")
     yc = y - ybar
     warm = bool(np.any(w))
     r = yc - (X @ w - float(xbar @ w)) if warm else yc.copy()
