@@ -973,3 +973,159 @@ def test_logistic_gap_equals_numpy_definition(l2):
     got = S._logistic_gap(y, rho, h, grad, float(np.abs(grad).max()), pen, primal)
     assert got == pytest.approx(max(primal - dual, 0.0), rel=1e-12, abs=1e-15)
     assert got > 0
+
+
+def _gram_ws_definition(X, h, G_old, idx_old, ws):
+    """The Gram update's entries in its exact floating-point order: copied entries from
+    G_old; a new index a gets the row sum_i (h_i X_ia) X_ib over increasing i; for two new
+    indices both entries hold the row of the later one."""
+    Xd = X.toarray()
+    m = ws.size
+    G = np.zeros((m, m))
+    pos = {int(j): t for t, j in enumerate(idx_old)}
+    new = [a for a in range(m) if int(ws[a]) not in pos]
+    for a in range(m):
+        for b in range(m):
+            if a not in new and b not in new:
+                G[a, b] = G_old[pos[int(ws[a])], pos[int(ws[b])]]
+    for a in new:  # in increasing order: a later new row overwrites the mirror
+        rows = np.flatnonzero(Xd[:, ws[a]])
+        for b in range(m):
+            s = 0.0
+            for i in rows:
+                if Xd[i, ws[b]] != 0.0:
+                    s += (h[i] * Xd[i, ws[a]]) * Xd[i, ws[b]]
+            G[a, b] = s
+            G[b, a] = s
+    return G
+
+
+@settings(max_examples=25)
+@given(seed=st.integers(0, 2**16), n=st.integers(1, 25), p=st.integers(1, 30),
+       density=st.sampled_from([0.1, 0.4, 1.0]))
+def test_gram_ws_update_equals_definition(seed, n, p, density):
+    rng = np.random.default_rng(seed)
+    X = sp.random(n, p, density=density, format="csc", random_state=rng,
+                  data_rvs=rng.standard_normal)
+    X.sort_indices()
+    h = rng.random(n)
+    data, ind, ptr = X.data, X.indices.astype(np.int32), X.indptr.astype(np.int32)
+    G_old, idx_old = np.zeros((0, 0)), np.zeros(0, np.intp)
+    for _ in range(3):  # grow, shrink and reshuffle the working set
+        ws = np.sort(rng.choice(p, rng.integers(1, p + 1), replace=False)).astype(np.intp)
+        G = np.full((ws.size, ws.size), np.nan)
+        n_new = _cd.gram_ws_update(data, ind, ptr, h, G_old, idx_old, ws, G)
+        assert n_new == np.setdiff1d(ws, idx_old).size
+        # bit-for-bit the definition's order (no FMA contraction in the default build);
+        # to rounding the NumPy product
+        np.testing.assert_array_equal(G, _gram_ws_definition(X, h, G_old, idx_old, ws))
+        Xw = X[:, ws].toarray()
+        np.testing.assert_allclose(G, Xw.T @ (h[:, None] * Xw), rtol=1e-12, atol=1e-12)
+        G_old, idx_old = G, ws
+
+
+@pytest.mark.parametrize("uniform", [True, False])
+def test_first_pass_kernels_equal_numpy(uniform):
+    rng = np.random.default_rng(3)
+    X = sp.random(40, 60, density=0.2, format="csc", random_state=rng, data_rvs=rng.standard_normal)
+    y = rng.standard_normal(40)
+    h = np.full(40, 0.025) if uniform else rng.random(40)
+    data, ind, ptr = X.data, X.indices.astype(np.int32), X.indptr.astype(np.int32)
+    Xd = X.toarray()
+    out = [np.empty(60) for _ in range(4)]
+    if uniform:
+        assert _cd.csc_first_pass_uniform(data, ind, ptr, y, out[0], out[1], out[3]) == 0
+        np.testing.assert_allclose(out[0], Xd.T @ y, rtol=1e-13, atol=1e-13)
+    else:
+        assert _cd.csc_first_pass(data, ind, ptr, h, h * y, out[0], out[1], out[2], out[3]) == 0
+        np.testing.assert_allclose(out[0], Xd.T @ (h * y), rtol=1e-13, atol=1e-13)
+        np.testing.assert_allclose(out[2], (Xd ** 2).T @ h, rtol=1e-13, atol=1e-13)
+    np.testing.assert_allclose(out[1], Xd.T @ (np.ones(40) if uniform else h), rtol=1e-13, atol=1e-13)
+    np.testing.assert_allclose(out[3], (Xd ** 2).sum(axis=0), rtol=1e-13, atol=1e-13)
+    # a non-finite entry anywhere (the check sums per column now) is reported
+    for val in (np.inf, -np.inf, np.nan):
+        bad = X.copy()
+        bad.data[rng.integers(bad.nnz)] = val
+        if uniform:
+            status = _cd.csc_first_pass_uniform(bad.data, ind, ptr, y, *out[:2], out[3])
+        else:
+            status = _cd.csc_first_pass(bad.data, ind, ptr, h, h * y, *out)
+        assert status == 1
+
+
+def test_fast_param_validation_matches_sklearn():
+    """The cached constraint check accepts what scikit-learn accepts and raises its errors."""
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    for est in (Lasso(alpha=0.5, selection="gsq", block_size=2, random_state=np.random.RandomState(0)),
+                ElasticNet(l1_ratio=0.2, tol=0.0), LogisticRegression(C=2.0, l1_ratio=1.0)):
+        est._validate_params()
+    for est, msg in ((Lasso(alpha=-1.0), "alpha"), (Lasso(selection="bogus"), "selection"),
+                     (ElasticNet(max_iter=0), "max_iter"), (LogisticRegression(tol="x"), "tol"),
+                     (Lasso(random_state="seed"), "random_state")):
+        with pytest.raises(InvalidParameterError, match=msg):
+            est._validate_params()
+
+
+def test_greedy_rules_ignore_random_state():
+    """Greedy and cyclic rules draw no random numbers: the fit does not depend on random_state
+    (the estimators then skip creating a Generator); random rules still do."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((60, 40))
+    y = X[:, :4] @ rng.standard_normal(4) + 0.01 * rng.standard_normal(60)
+    for sel in ("gsl", "gsq", "cyclic"):
+        a = Lasso(alpha=0.01, selection=sel, random_state=0).fit(X, y).coef_
+        b = Lasso(alpha=0.01, selection=sel, random_state=np.random.RandomState(5)).fit(X, y).coef_
+        np.testing.assert_array_equal(a, b)
+    a = Lasso(alpha=0.01, selection="random", block_size=3, tol=1e-3, random_state=0).fit(X, y).coef_
+    b = Lasso(alpha=0.01, selection="random", block_size=3, tol=1e-3, random_state=0).fit(X, y).coef_
+    np.testing.assert_array_equal(a, b)
+
+
+def test_dense_sq_norms_is_einsum_and_checks_finiteness():
+    # the kernel is numpy.einsum's order on C-ordered X: the same bits
+    rng = np.random.default_rng(21)
+    for n, p in [(1, 1), (3, 7), (50, 1), (1, 40), (57, 33), (300, 120)]:
+        X = rng.standard_normal((n, p)) * rng.choice([1e-3, 1.0, 1e3], size=(n, p))
+        for h in (np.full(n, 1.0 / n), rng.random(n)):
+            out = np.empty(p)
+            _cd.dense_sq_norms(X, h, out)
+            np.testing.assert_array_equal(out, np.einsum("ij,ij,i->j", X, X, h))
+    # the lean path's check reuses these norms (C order) or sums X (F order): the same model
+    # to rounding (the F-ordered products round differently); bit-equality with the
+    # validate_data path is test_lean_validation_is_validate_data's
+    X = rng.standard_normal((30, 5))
+    y = rng.standard_normal(30)
+    a = Lasso(alpha=0.1, tol=1e-12).fit(X, y)
+    b = Lasso(alpha=0.1, tol=1e-12).fit(np.asfortranarray(X), y)
+    np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-9, atol=1e-12)
+
+
+def test_single_threaded_blas_limits_and_restores():
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from numalg.bcd._solvers import _single_threaded_blas
+
+    def blas_threads():
+        return [d["num_threads"] for d in threadpool_info() if d["user_api"] == "blas"]
+
+    with threadpool_limits(limits=2, user_api="blas"):
+        before = blas_threads()
+        with _single_threaded_blas():
+            assert all(t == 1 for t in blas_threads())
+        assert blas_threads() == before
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("sparse", [False, True])
+def test_overflowing_column_norms_raise(sparse):
+    # a finite X whose squared column norms overflow used to crash the Gram kernel
+    rng = np.random.default_rng(22)
+    X = rng.standard_normal((30, 5))
+    X[0, 0] = 1e160
+    y = rng.standard_normal(30)
+    Xin = sp.csc_array(X) if sparse else X
+    with pytest.raises(ValueError, match="overflow"):
+        Lasso(alpha=0.1).fit(Xin, y)
+    with pytest.raises(ValueError, match="overflow"):
+        solve(Quadratic(), L1(0.1), Xin, y)

@@ -697,20 +697,28 @@ def csc_rmatvec(const double[::1] data, const int[::1] indices, const int[::1] i
 def gram_ws_update(const double[::1] data, const int[::1] indices, const int[::1] indptr,
                    const double[::1] h, const double[:, ::1] G_old,
                    const Py_ssize_t[::1] idx_old, const Py_ssize_t[::1] ws, double[:, ::1] G):
-    """G = X[:, ws]^T diag(h) X[:, ws] for a CSC matrix X and sorted ``ws``, copying the entries
-    of the previous Gram ``G_old`` (on the sorted indices ``idx_old``) and computing only the
-    rows/columns of the new indices (through a CSR copy of X[:, ws]).  Returns the number of
-    new indices.
+    """G = X[:, ws]^T diag(h) X[:, ws] for a CSC matrix X (``h`` of length n_samples) and
+    sorted ``ws``, copying the entries of the previous Gram ``G_old`` (on the sorted indices
+    ``idx_old``) and computing only the rows/columns of the new indices (through a CSR copy
+    of X[:, ws]).  Returns the number of new indices.
+
+    A new index a gets the row G[a, b] = sum_i (h_i X_ia) X_ib (i increasing) for every b;
+    the column G[b, a] is its mirror for an old b, and for two new indices both entries hold
+    the row of the later one.  The rows are accumulated in place and mirrored afterwards, row
+    by row (a column write per new index missed the cache once per row).
     """
-    cdef Py_ssize_t m = ws.shape[0], mo = idx_old.shape[0], nr = 0
-    cdef Py_ssize_t a, b, i, j, k, kk, t, pos, n_new = 0, nnz = 0, la
+    cdef Py_ssize_t m = ws.shape[0], mo = idx_old.shape[0], nr = h.shape[0]
+    cdef Py_ssize_t a, b, c, i, j, k, kk, t, pos, n_new = 0, nnz = 0
     cdef double v
+    cdef double* grow
     cdef Py_ssize_t* old_pos = <Py_ssize_t*> malloc((m + 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* new_idx = <Py_ssize_t*> malloc((m + 1) * sizeof(Py_ssize_t))
     cdef int* rptr = NULL
     cdef int* rind = NULL
     cdef double* rdat = NULL
-    cdef double* col = NULL
-    if old_pos == NULL:
+    if old_pos == NULL or new_idx == NULL:
+        free(old_pos)
+        free(new_idx)
         raise MemoryError()
     try:
         with nogil:
@@ -723,6 +731,7 @@ def gram_ws_update(const double[::1] data, const int[::1] indices, const int[::1
                     old_pos[a] = t
                 else:
                     old_pos[a] = -1
+                    new_idx[n_new] = a
                     n_new += 1
             for a in range(m):
                 if old_pos[a] >= 0:
@@ -734,14 +743,10 @@ def gram_ws_update(const double[::1] data, const int[::1] indices, const int[::1
         for a in range(m):
             j = ws[a]
             nnz += indptr[j + 1] - indptr[j]
-            for k in range(indptr[j], indptr[j + 1]):
-                if indices[k] + 1 > nr:
-                    nr = indices[k] + 1
         rptr = <int*> malloc((nr + 1) * sizeof(int))
         rind = <int*> malloc((nnz + 1) * sizeof(int))
         rdat = <double*> malloc((nnz + 1) * sizeof(double))
-        col = <double*> malloc((m + 1) * sizeof(double))
-        if rptr == NULL or rind == NULL or rdat == NULL or col == NULL:
+        if rptr == NULL or rind == NULL or rdat == NULL:
             raise MemoryError()
         with nogil:
             for i in range(nr + 1):
@@ -763,27 +768,37 @@ def gram_ws_update(const double[::1] data, const int[::1] indices, const int[::1
             for i in range(nr, 0, -1):
                 rptr[i] = rptr[i - 1]
             rptr[0] = 0
-            for a in range(m):
-                if old_pos[a] >= 0:
-                    continue
+            # the rows of the new indices
+            for c in range(n_new):
+                a = new_idx[c]
+                grow = &G[a, 0]
                 for b in range(m):
-                    col[b] = 0.0
+                    grow[b] = 0.0
                 j = ws[a]
                 for k in range(indptr[j], indptr[j + 1]):
                     i = indices[k]
                     v = h[i] * data[k]
                     for kk in range(rptr[i], rptr[i + 1]):
-                        col[rind[kk]] += v * rdat[kk]
-                for b in range(m):
-                    G[a, b] = col[b]
-                    G[b, a] = col[b]
+                        grow[rind[kk]] += v * rdat[kk]
+            # mirror: G[b, a] = G[a, b] for an old b; for new a < b, G[a, b] = G[b, a]
+            for b in range(m):
+                if old_pos[b] >= 0:
+                    for c in range(n_new):
+                        a = new_idx[c]
+                        G[b, a] = G[a, b]
+                else:
+                    for c in range(n_new):
+                        a = new_idx[c]
+                        if a >= b:
+                            break
+                        G[a, b] = G[b, a]
         return n_new
     finally:
         free(old_pos)
+        free(new_idx)
         free(rptr)
         free(rind)
         free(rdat)
-        free(col)
 
 
 def csc_first_pass(const double[::1] data, const int[::1] indices, const int[::1] indptr,
@@ -794,7 +809,7 @@ def csc_first_pass(const double[::1] data, const int[::1] indices, const int[::1
     column's row indices are not strictly increasing (unsorted or duplicate entries).
     """
     cdef Py_ssize_t j, k, i, prev
-    cdef double a, b, c, d, x, chk = 0.0
+    cdef double a, b, c, d, e, x, chk = 0.0
     cdef int status = 0
     with nogil:
         for j in range(xty.shape[0]):
@@ -802,6 +817,7 @@ def csc_first_pass(const double[::1] data, const int[::1] indices, const int[::1
             b = 0.0
             c = 0.0
             d = 0.0
+            e = 0.0
             prev = -1
             for k in range(indptr[j], indptr[j + 1]):
                 i = indices[k]
@@ -809,7 +825,7 @@ def csc_first_pass(const double[::1] data, const int[::1] indices, const int[::1
                     status = 2
                 prev = i
                 x = data[k]
-                chk += x * 0.0  # NaN once an inf or NaN is met
+                e += x * 0.0  # NaN once an inf or NaN is met
                 a += x * hy[i]
                 b += x * h[i]
                 c += h[i] * x * x
@@ -818,6 +834,9 @@ def csc_first_pass(const double[::1] data, const int[::1] indices, const int[::1
             xth[j] = b
             sqn[j] = c
             nrm2[j] = d
+            # the check's sum per column: one chain across all of X's entries would bound
+            # the pass by the add latency (~2x a plain X^T v)
+            chk += e
     if chk != chk:
         return 1
     return status
@@ -837,6 +856,22 @@ def csc_rmatvec_mask(const double[::1] data, const int[::1] indices, const int[:
             for k in range(indptr[j], indptr[j + 1]):
                 s += data[k] * v[indices[k]]
             out[j] = scale * s
+
+
+def dense_sq_norms(const double[:, ::1] X, const double[::1] h, double[::1] out):
+    """out[j] = sum_i (X_ij X_ij) h_i for a C-ordered X, summed over increasing i (the order
+    and the product order of ``numpy.einsum("ij,ij,i->j", X, X, h)`` on such an X, so the
+    same bits; a row at a time, so the rows stream and the inner loop vectorises)."""
+    cdef Py_ssize_t n = X.shape[0], p = X.shape[1], i, j
+    cdef double hi, x
+    with nogil:
+        for j in range(p):
+            out[j] = 0.0
+        for i in range(n):
+            hi = h[i]
+            for j in range(p):
+                x = X[i, j]
+                out[j] += (x * x) * hi
 
 
 def ls_stats(const double[::1] w, const double[::1] g, double l1, double l2, bint nonneg,
@@ -958,13 +993,14 @@ def csc_first_pass_uniform(const double[::1] data, const int[::1] indices,
     """:func:`csc_first_pass` for uniform weights: xty = X^T y, colsum = X^T 1,
     nrm2[j] = sum_i X_ij^2; same return codes."""
     cdef Py_ssize_t j, k, i, prev
-    cdef double a, b, d, x, chk = 0.0
+    cdef double a, b, d, e, x, chk = 0.0
     cdef int status = 0
     with nogil:
         for j in range(xty.shape[0]):
             a = 0.0
             b = 0.0
             d = 0.0
+            e = 0.0
             prev = -1
             for k in range(indptr[j], indptr[j + 1]):
                 i = indices[k]
@@ -972,13 +1008,14 @@ def csc_first_pass_uniform(const double[::1] data, const int[::1] indices,
                     status = 2
                 prev = i
                 x = data[k]
-                chk += x * 0.0  # NaN once an inf or NaN is met
+                e += x * 0.0  # NaN once an inf or NaN is met
                 a += x * y[i]
                 b += x
                 d += x * x
             xty[j] = a
             colsum[j] = b
             nrm2[j] = d
+            chk += e  # per column, as in csc_first_pass
     if chk != chk:
         return 1
     return status
