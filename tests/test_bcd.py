@@ -1129,3 +1129,29 @@ def test_overflowing_column_norms_raise(sparse):
         Lasso(alpha=0.1).fit(Xin, y)
     with pytest.raises(ValueError, match="overflow"):
         solve(Quadratic(), L1(0.1), Xin, y)
+
+
+@settings(max_examples=20)
+@given(seed=st.integers(0, 2**16), n=st.integers(1, 20), p=st.integers(1, 25),
+       order=st.sampled_from(["C", "F"]))
+def test_dense_gram_cache_equals_definition(seed, n, p, order):
+    # the first build (one gather of X[:, ws]) is bit-for-bit the two-gather product
+    # G[:, nn] = C; G[nn, :] = C.T it replaced; updates equal NumPy to rounding
+    from numalg.bcd._solvers import _GramCache
+    rng = np.random.default_rng(seed)
+    X = np.asarray(rng.standard_normal((n, p)), order=order)
+    h = rng.random(n)
+    cache = _GramCache(X, h)
+    for it in range(3):
+        ws = np.sort(rng.choice(p, rng.integers(1, p + 1), replace=False)).astype(np.intp)
+        G = cache(ws)
+        assert G.flags.c_contiguous and G.shape == (ws.size, ws.size)
+        if it == 0:
+            C = X[:, ws].T @ (X[:, ws] * h[:, None])
+            ref = np.empty_like(C)
+            ref[:, :] = C
+            ref[:, :] = C.T
+            np.testing.assert_array_equal(G, ref)
+        np.testing.assert_allclose(G, X[:, ws].T @ (h[:, None] * X[:, ws]), rtol=1e-12,
+                                   atol=1e-12)
+        assert cache(ws) is G  # the same working set: no rebuild

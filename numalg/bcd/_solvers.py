@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 import warnings
 from dataclasses import dataclass
@@ -208,7 +209,8 @@ class _GramCache:
         self.X, self.h = X, h
         self.idx = _EMPTY_I
         self.G = np.zeros((0, 0))
-        if sp.issparse(X):
+        self.sparse = sp.issparse(X)
+        if self.sparse:
             self.data = X.data
             self.indices = X.indices.astype(np.int32, copy=False)
             self.indptr = X.indptr.astype(np.int32, copy=False)
@@ -221,7 +223,7 @@ class _GramCache:
     def __call__(self, ws):
         """The Gram matrix of ``ws`` (sorted); callers must not modify it in place."""
         ws = ws.astype(np.intp, copy=False)
-        if sp.issparse(self.X):
+        if self.sparse:
             if ws.size == self.idx.size and np.array_equal(ws, self.idx):
                 return self.G
             G = np.empty((ws.size, ws.size))
@@ -230,21 +232,27 @@ class _GramCache:
             self.idx, self.G = ws, G
             return G
         idx = self.idx
+        m = ws.size
+        if not idx.size:
+            if not m:
+                return self.G
+            # all columns new: G[:, all] = C then G[all, :] = C.T leaves exactly C.T
+            Xw = self.X[:, ws]  # _cross(ws, ws) with one gather instead of two
+            G = np.ascontiguousarray((Xw.T @ (Xw * self.h[:, None])).T)
+            self.idx, self.G = ws, G
+            return G
         pos = np.searchsorted(idx, ws)
-        if idx.size:
-            known = idx[np.minimum(pos, idx.size - 1)] == ws
-        else:
-            known = np.zeros(ws.size, bool)
-        if known.all() and ws.size == idx.size:
+        known = idx[np.minimum(pos, idx.size - 1)] == ws
+        n_known = np.count_nonzero(known)
+        if n_known == m and m == idx.size:
             return self.G
-        new = ws[~known]
-        G = np.empty((ws.size, ws.size))
-        if known.any():
+        G = np.empty((m, m))
+        if n_known:
             kk = np.flatnonzero(known)
-            _cd.copy_sub(self.G, pos[kk].astype(np.intp, copy=False), kk.astype(np.intp), G)
-        if new.size:
+            _cd.copy_sub(self.G, pos[kk], kk, G)
+        if n_known < m:
             nn = np.flatnonzero(~known)
-            C = self._cross(ws, new)
+            C = self._cross(ws, ws[nn])
             G[:, nn] = C
             G[nn, :] = C.T
         self.idx, self.G = ws, G
@@ -671,10 +679,10 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
         sqn = _sq_norms(X, h) if sq_norms is None else sq_norms
         g0 = -np.asarray(X.T @ (h * (y - ybar))).ravel()
     L = np.maximum(sqn - xbar * xbar, 0.0) if fit_intercept else np.maximum(sqn, 0.0)
-    if not np.isfinite(L.sum()):  # finite X with entries above ~1e154 (the kernels crashed)
+    if not math.isfinite(L.sum()):  # finite X with entries above ~1e154 (the kernels crashed)
         raise ValueError("X is too large: its squared column norms overflow float64; rescale X")
     yc = y - ybar
-    warm = bool(np.any(w))
+    warm = np.count_nonzero(w) != 0  # (NaN counts as nonzero, as in np.any)
     r = yc - (X @ w - float(xbar @ w)) if warm else yc.copy()
     P0 = 0.5 * float(h @ yc ** 2)
     gram_cache = _GramCache(X, h)
@@ -710,6 +718,7 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
     ws_buf = np.empty(p, dtype=np.intp)
     ws_work = np.zeros(p)
     all_ws = None
+    l1_buf = None  # np.full(p, l1); the Gram kernel reads its first m entries
     while True:
         theta = h * r
         if first:  # the gradient at w = 0 is g0
@@ -797,8 +806,10 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
             else:
                 max_upd = max(1, (bptr.size - 1) if bptr.size else -(-m // tau_ws))
                 trace = np.zeros(max_upd)
+            if l1_buf is None:
+                l1_buf = np.full(p, l1)
             nu, _, nat, _ = _cd.gram_bcd(
-                Q, c, beta, gws, np.full(m, l1), l2, nonneg, rule, tau_ws, upd,
+                Q, c, beta, gws, l1_buf[:m], l2, nonneg, rule, tau_ws, upd,
                 bptr, bidx, eps_in, max_upd, upd == 0, _seed(rng), trace,
                 GREEDY_FRAC if working_set else 1.0, polish_max)
             if not working_set:
@@ -809,7 +820,7 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
             n_upd += nu
             delta = beta - w[ws]
             w[ws] = beta
-            if np.any(delta):
+            if np.count_nonzero(delta):
                 if issparse:
                     _cd.csc_cols_axpy(gram_cache.data, gram_cache.indices, gram_cache.indptr,
                                       ws, delta, r)
