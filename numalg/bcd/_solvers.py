@@ -209,16 +209,13 @@ class _GramCache:
         self.X, self.h = X, h
         self.idx = _EMPTY_I
         self.G = np.zeros((0, 0))
+        self.Xw = None  # dense X: X[:, idx] when the last call gathered it, else None
         self.sparse = sp.issparse(X)
         if self.sparse:
             self.data = X.data
             self.indices = X.indices.astype(np.int32, copy=False)
             self.indptr = X.indptr.astype(np.int32, copy=False)
             self.work = np.zeros(X.shape[0])
-
-    def _cross(self, rows, cols):
-        """Dense X: X[:, rows]^T diag(h) X[:, cols]."""
-        return self.X[:, rows].T @ (self.X[:, cols] * self.h[:, None])
 
     def __call__(self, ws):
         """The Gram matrix of ``ws`` (sorted); callers must not modify it in place."""
@@ -239,7 +236,7 @@ class _GramCache:
             # all columns new: G[:, all] = C then G[all, :] = C.T leaves exactly C.T
             Xw = self.X[:, ws]  # _cross(ws, ws) with one gather instead of two
             G = np.ascontiguousarray((Xw.T @ (Xw * self.h[:, None])).T)
-            self.idx, self.G = ws, G
+            self.idx, self.G, self.Xw = ws, G, Xw
             return G
         pos = np.searchsorted(idx, ws)
         known = idx[np.minimum(pos, idx.size - 1)] == ws
@@ -250,12 +247,14 @@ class _GramCache:
         if n_known:
             kk = np.flatnonzero(known)
             _cd.copy_sub(self.G, pos[kk], kk, G)
+        Xw = None
         if n_known < m:
             nn = np.flatnonzero(~known)
-            C = self._cross(ws, ws[nn])
+            Xw = self.X[:, ws]  # _cross(ws, ws[nn]), keeping the gathered columns
+            C = Xw.T @ (self.X[:, ws[nn]] * self.h[:, None])
             G[:, nn] = C
             G[nn, :] = C.T
-        self.idx, self.G = ws, G
+        self.idx, self.G, self.Xw = ws, G, Xw
         return G
 
 
@@ -714,7 +713,8 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
     inv_sqrt_L = None
     # a final Newton step on the inner support (s^3 / 3 flops) when it costs less than a
     # pass over X: it makes the working-set solution exact once the support is right
-    polish_max = int((3.0 * (X.nnz if issparse else n * p)) ** (1.0 / 3.0)) if working_set else 0
+    polish_max = (int((3.0 * (int(X.indptr[-1]) if issparse else n * p)) ** (1.0 / 3.0))
+                  if working_set else 0)  # X is canonical CSC here: nnz = indptr[-1]
     ws_buf = np.empty(p, dtype=np.intp)
     ws_work = np.zeros(p)
     all_ws = None
@@ -765,7 +765,7 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
             break
         it += 1
         if screening:
-            _cd.screen(grad, w, nrm, dscale, float(np.sqrt(rad_scale * gap)), l1, keep)
+            _cd.screen(grad, w, nrm, dscale, math.sqrt(rad_scale * gap), l1, keep)
         # ------------------------------------------------ working set
         if working_set:
             if selection in ("gsl", "gsd", "gsq") and inv_sqrt_L is None:
@@ -825,7 +825,9 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
                     _cd.csc_cols_axpy(gram_cache.data, gram_cache.indices, gram_cache.indptr,
                                       ws, delta, r)
                 else:
-                    r -= X[:, ws] @ delta
+                    # the columns the Gram cache gathered for this ws (the same array)
+                    Xw = gram_cache.Xw if working_set and gram_cache.Xw is not None else None
+                    r -= (X[:, ws] if Xw is None else Xw) @ delta
                 if fit_intercept:
                     r -= float(h @ r)
         else:
