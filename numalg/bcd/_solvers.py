@@ -564,20 +564,24 @@ def _fit_validated(datafit, penalty, X, y, sample_weight, *, selection, block_si
     if isinstance(datafit, Quadratic):
         if sq_norms is not None and sample_weight is None and not sp.issparse(X):
             opts["sq_norms"] = sq_norms
+        if sample_weight is None:
+            opts["h_uniform"] = True  # np.full(n, 1 / n): skip the max/min test
         with _single_threaded_blas():
             return _solve_quadratic(X, y, h, penalty, w0, **opts)
     with _single_threaded_blas():
         return _solve_logistic(X, y, h, penalty, w0, **opts)
 
 
-def _csc_first_pass(X, h, u):
+def _csc_first_pass(X, h, u, uniform=None):
     """One pass over a CSC X: returns (X, X^T (h u), X^T h, sum_i h_i X_ij^2, sum_i X_ij^2).
 
     On the way it checks that X is finite (ValueError otherwise) and canonical (else a
     canonical copy is made and returned); estimators rely on it and skip those checks.
+    ``uniform``: whether all of ``h`` are equal (None: test it).
     """
     p = X.shape[1]
-    uniform = bool(h[0] == h.max() == h.min())
+    if uniform is None:
+        uniform = bool(h[0] == h.max() == h.min())
     for _ in range(2):
         ind32 = X.indices.astype(np.int32, copy=False)
         ptr32 = X.indptr.astype(np.int32, copy=False)
@@ -657,7 +661,8 @@ def _log(verbose, it, obj, gap, kkt, t0):
 
 
 def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, max_iter,
-                     verbose, callback, rng, fit_intercept, tau, working_set, sq_norms=None):
+                     verbose, callback, rng, fit_intercept, tau, working_set, sq_norms=None,
+                     h_uniform=None):
     n, p = X.shape
     t0 = time.perf_counter()
     l1v = None  # the full per-coordinate l1 vector, only for the residual kernel
@@ -670,7 +675,7 @@ def _solve_quadratic(X, y, h, penalty, w, *, selection, partition, update, tol, 
     if issparse:
         # one pass over X: X^T (h y), X^T h, weighted and plain squared column norms,
         # finiteness and canonical format (estimators skip the separate checks)
-        X, xty, xth, sqn, nrm2 = _csc_first_pass(X, h, y)
+        X, xty, xth, sqn, nrm2 = _csc_first_pass(X, h, y, h_uniform)
         xbar = xth if fit_intercept else np.zeros(p)
         g0 = -(xty - ybar * xth) if fit_intercept else -xty
     else:
