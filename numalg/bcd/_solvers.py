@@ -215,7 +215,6 @@ class _GramCache:
             self.data = X.data
             self.indices = X.indices.astype(np.int32, copy=False)
             self.indptr = X.indptr.astype(np.int32, copy=False)
-            self.work = np.zeros(X.shape[0])
 
     def __call__(self, ws):
         """The Gram matrix of ``ws`` (sorted); callers must not modify it in place."""
